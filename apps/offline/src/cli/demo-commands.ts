@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { MarqueeConfig } from '@marquee/config';
+import { DEFAULT_DEMO, runDemo, type DemoSummary } from '@marquee/demo';
+import { createLogger } from '@marquee/observability';
+import { AppSupervisor } from '@marquee/stack';
+import { positiveInt } from './options';
+
+function printSummary(summary: DemoSummary): void {
+  console.log(`\nworkflow ${summary.workflowId}: ${summary.runStatus} (version ${summary.version})`);
+  console.log(`plays published ${summary.playsPublished}, stored ${summary.playsStored}`);
+  console.log(`live play of "${summary.livePlay.title}" reflected in ${summary.member}'s rows in ${summary.livePlay.reflectedInMs} ms`);
+  for (const row of summary.rows) {
+    console.log(`  ${row.title} [${row.source}]: ${row.items.map((i) => i.title).join(' · ')}`);
+  }
+  console.log(`done in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
+}
+
+function printUrls(summary: DemoSummary): void {
+  console.log('\nMarquee is up:');
+  console.log(`  API          ${summary.urls.api}   (rows: ${summary.urls.rows})`);
+  console.log(`  Temporal UI  ${summary.urls.temporalUi}`);
+  console.log(`  metrics      ${summary.urls.metrics.join('  ')}`);
+}
+
+export function registerDemoCommands(program: Command, config: () => MarqueeConfig): void {
+  program
+    .command('demo')
+    .description('run the walking skeleton end to end on the real stack with synthetic members')
+    .option('--seed <n>', 'generator seed', positiveInt(), DEFAULT_DEMO.seed)
+    .option('--members <n>', 'members', positiveInt(100_000), DEFAULT_DEMO.members)
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { seed: number; members: number; json?: boolean }) => {
+      const log = opts.json ? () => undefined : (line: string) => console.log(line);
+      const summary = await runDemo(config(), createLogger('demo', 'warn'), { ...DEFAULT_DEMO, ...opts }, log);
+      if (opts.json) console.log(JSON.stringify(summary));
+      else printSummary(summary);
+    });
+
+  program
+    .command('start')
+    .description('npm start: the stack, the three apps, one pipeline run on demo data; Ctrl-C stops the apps')
+    .action(async () => {
+      const c = config();
+      const log = (line: string) => console.log(line);
+      const apps = new AppSupervisor(c, log);
+      const stop = async () => {
+        console.log('\nstopping the apps (the servers keep running; `npm run marquee -- stack down` stops them)');
+        await apps.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+      const summary = await runDemo(c, createLogger('start', 'warn'), DEFAULT_DEMO, log, apps);
+      printSummary(summary);
+      printUrls(summary);
+      console.log('\nlogs are in', `${c.stateDir}/logs`, '- press Ctrl-C to stop the apps');
+      // Stay in the foreground while the apps run.
+      await new Promise<never>(() => undefined);
+    });
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type MarqueeConfig } from '@marquee/config';
+import { ValidationError } from '@marquee/domain';
+import { registerDemoCommands } from './demo-commands';
+import { registerPlatformCommands } from './platform-commands';
+import { registerStackCommands } from './stack-commands';
+
+/** `marquee`: the operators' and experimenters' command line. */
+async function main(argv: string[]): Promise<void> {
+  let cached: MarqueeConfig | undefined;
+  const config = () => (cached ??= loadConfig(process.env, 'marquee-cli'));
+  const program = new Command('marquee')
+    .description('Marquee personalization platform: local stack, plays, pipelines, demo')
+    .exitOverride()
+    .showHelpAfterError();
+  registerStackCommands(program, config);
+  registerPlatformCommands(program, config);
+  registerDemoCommands(program, config);
+  await program.parseAsync(argv);
+}
+
+main(process.argv)
+  .then(() => {
+    // Client libraries keep sockets alive; a finished command ends the process.
+    process.exit(0);
+  })
+  .catch((error: unknown) => {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    if (error instanceof ValidationError || error instanceof ConfigError) {
+      console.error(`marquee: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(`marquee: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  });

@@ -1,0 +1,31 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ValidationError } from '@marquee/domain';
+import type { Logger } from '@marquee/observability';
+
+/** Maps domain errors to clear HTTP answers: bad input is a 400 naming the field, never a 500. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (error instanceof ValidationError) {
+      void reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, issues: error.issues });
+      return;
+    }
+    if (error instanceof HttpException) {
+      void reply.status(error.getStatus()).send(error.getResponse());
+      return;
+    }
+    const fastifyStatus = (error as { statusCode?: number }).statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      // Fastify's own rejections (malformed JSON, body too large) are client errors.
+      void reply.status(fastifyStatus).send({ statusCode: fastifyStatus, message: (error as Error).message });
+      return;
+    }
+    const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
+    this.logger.error({ method: request.method, url: request.url, err: (error as Error).message, stack: (error as Error).stack }, 'request failed');
+    void reply.status(500).send({ statusCode: 500, message: 'internal error; see the online service log' });
+  }
+}

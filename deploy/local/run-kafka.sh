@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Run a one-node Apache Kafka 3.9.1 (KRaft, combined broker+controller) on
+# 127.0.0.1 in the FOREGROUND. Meant to be spawned by a process manager that
+# redirects stdout/stderr to a log file and stops it with SIGTERM (Kafka's
+# shutdown hook then does a clean shutdown; data survives restarts).
+#
+# Environment (all optional):
+#   MARQUEE_KAFKA_PORT             client listener port          (9092)
+#   MARQUEE_KAFKA_CONTROLLER_PORT  KRaft controller port         (9093)
+#   MARQUEE_STATE_DIR              state root ($HOME/.local/share/marquee);
+#                                  Kafka uses $MARQUEE_STATE_DIR/kafka/
+#                                  (server.properties, cluster.id, data/)
+#   MARQUEE_CACHE_DIR              jar cache ($HOME/.cache/marquee), filled
+#                                  by deploy/local/fetch-kafka.sh
+#   MARQUEE_KAFKA_HEAP             JVM heap, -Xms and -Xmx        (512m)
+#   JAVA_HOME                      if set, $JAVA_HOME/bin/java is used
+set -euo pipefail
+
+KAFKA_VERSION=3.9.1
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+die() { echo "run-kafka: error: $*" >&2; exit 1; }
+
+port="${MARQUEE_KAFKA_PORT:-9092}"
+controller_port="${MARQUEE_KAFKA_CONTROLLER_PORT:-9093}"
+state_root="${MARQUEE_STATE_DIR:-$HOME/.local/share/marquee}"
+cache_dir="${MARQUEE_CACHE_DIR:-$HOME/.cache/marquee}"
+heap="${MARQUEE_KAFKA_HEAP:-512m}"
+
+[[ "$port" =~ ^[0-9]+$ && "$port" -ge 1 && "$port" -le 65535 ]] \
+  || die "MARQUEE_KAFKA_PORT must be a port number, got '$port'"
+[[ "$controller_port" =~ ^[0-9]+$ && "$controller_port" -ge 1 && "$controller_port" -le 65535 ]] \
+  || die "MARQUEE_KAFKA_CONTROLLER_PORT must be a port number, got '$controller_port'"
+[[ "$port" != "$controller_port" ]] \
+  || die "MARQUEE_KAFKA_PORT and MARQUEE_KAFKA_CONTROLLER_PORT must differ (both $port)"
+[[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] \
+  || die "MARQUEE_KAFKA_HEAP must look like 512m or 1g, got '$heap'"
+
+# --- java --------------------------------------------------------------------
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+  java="$JAVA_HOME/bin/java"
+elif command -v java >/dev/null 2>&1; then
+  java="$(command -v java)"
+else
+  die "'java' not found on PATH (and JAVA_HOME unset); Kafka $KAFKA_VERSION needs Java 11+ (e.g. apt-get install openjdk-17-jre-headless)"
+fi
+java_major="$("$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\.\{0,1\}\([0-9]*\).*/\1 \2/p' | head -n1)"
+java_major="${java_major%% *}"
+if [[ "$java_major" == 1 ]]; then java_major=8; fi   # "1.8.0_x" style
+[[ -n "$java_major" && "$java_major" -ge 11 ]] \
+  || die "Kafka $KAFKA_VERSION broker needs Java 11+, but '$java' is version ${java_major:-unknown}"
+
+# --- jars ----------------------------------------------------------------------
+libs_dir="$cache_dir/kafka-$KAFKA_VERSION/libs"
+# Idempotent and instant when the cache is complete (and current with the pom).
+MARQUEE_CACHE_DIR="$cache_dir" "$here/fetch-kafka.sh"
+[[ -f "$libs_dir/kafka_2.13-$KAFKA_VERSION.jar" ]] \
+  || die "Kafka jars not found in $libs_dir; run deploy/local/fetch-kafka.sh"
+classpath="$libs_dir/*"
+
+log4j_config="$here/kafka/log4j.properties"
+[[ -f "$log4j_config" ]] || die "missing $log4j_config"
+
+# --- state ---------------------------------------------------------------------
+mkdir -p "$state_root/kafka/data"
+kafka_state="$(cd "$state_root/kafka" && pwd)"    # absolute, for log.dirs
+data_dir="$kafka_state/data"
+props="$kafka_state/server.properties"
+cluster_id_file="$kafka_state/cluster.id"
+
+# Refuse early (with a clear message) if the ports are already taken, e.g. by
+# another broker still running; Kafka's own BindException is less obvious.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$port" "$controller_port"; do
+  if port_in_use "$p"; then
+    die "127.0.0.1:$p is already in use (another Kafka running? set MARQUEE_KAFKA_PORT / MARQUEE_KAFKA_CONTROLLER_PORT)"
+  fi
+done
+
+# Stable cluster id: reuse the formatted one, else the saved one, else a new
+# random Kafka Uuid (16 random bytes, URL-safe base64 without padding; Kafka
+# itself never hands out ids starting with '-', so neither do we).
+cluster_id=""
+if [[ -f "$data_dir/meta.properties" ]]; then
+  cluster_id="$(sed -n 's/^cluster\.id=//p' "$data_dir/meta.properties" | head -n1)"
+fi
+if [[ -z "$cluster_id" && -s "$cluster_id_file" ]]; then
+  cluster_id="$(head -n1 "$cluster_id_file" | tr -d '[:space:]')"
+fi
+while [[ -z "$cluster_id" || "$cluster_id" == -* ]]; do
+  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+done
+[[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "bad cluster id '$cluster_id' in $cluster_id_file"
+if [[ "$(cat "$cluster_id_file" 2>/dev/null || true)" != "$cluster_id" ]]; then
+  printf '%s\n' "$cluster_id" >"$cluster_id_file"
+fi
+
+# --- server.properties (regenerated on every start from the environment) ------
+cat >"$props.tmp" <<EOF
+# Generated by deploy/local/run-kafka.sh on every start -- do not edit.
+# One-node KRaft: this process is both broker and controller.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+
+log.dirs=$data_dir
+
+# Topics are created explicitly by the application.
+auto.create.topics.enable=false
+delete.topic.enable=true
+num.partitions=6
+default.replication.factor=1
+min.insync.replicas=1
+
+# Single node: internal topics must have replication factor 1.
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+
+# Consumer groups start immediately (no 3 s wait for more members).
+group.initial.rebalance.delay.ms=0
+
+# Small dev box: few threads, small segments, short retention.
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+background.threads=4
+log.segment.bytes=16777216
+log.index.size.max.bytes=1048576
+log.roll.hours=6
+log.retention.hours=24
+log.retention.bytes=134217728
+log.retention.check.interval.ms=60000
+log.cleaner.threads=1
+log.cleaner.dedupe.buffer.size=16777216
+EOF
+mv -f "$props.tmp" "$props"
+
+jvm_opts=(
+  "-Xms$heap" "-Xmx$heap"
+  -XX:+UseG1GC
+  -XX:MaxGCPauseMillis=20
+  -XX:InitiatingHeapOccupancyPercent=35
+  -XX:+ExplicitGCInvokesConcurrent
+  -XX:MaxInlineLevel=15
+  -XX:+ExitOnOutOfMemoryError
+  -Djava.awt.headless=true
+  "-Dlog4j.configuration=file:$log4j_config"
+)
+
+# --- format once ---------------------------------------------------------------
+if [[ ! -f "$data_dir/meta.properties" ]]; then
+  echo "run-kafka: formatting $data_dir (cluster id $cluster_id)"
+  "$java" -Xmx256m -XX:+UseSerialGC -Djava.awt.headless=true \
+    "-Dlog4j.configuration=file:$log4j_config" \
+    -cp "$classpath" kafka.tools.StorageTool format \
+    --cluster-id "$cluster_id" --config "$props" --ignore-formatted \
+    || die "kafka-storage format failed for $data_dir"
+fi
+
+echo "run-kafka: starting Kafka $KAFKA_VERSION (KRaft broker+controller) on 127.0.0.1:$port (controller :$controller_port), data in $data_dir"
+exec "$java" "${jvm_opts[@]}" -cp "$classpath" kafka.Kafka "$props"

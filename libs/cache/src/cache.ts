@@ -1,0 +1,111 @@
+import memjs from 'memjs';
+import type { Logger } from '@marquee/observability';
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  errors: number;
+}
+
+export interface CacheOptions {
+  /** Per-operation deadline; the cache must never be slower than the store behind it. */
+  timeoutMs?: number;
+  /** After a failure, skip the cache for this long instead of paying the timeout on every call. */
+  cooldownMs?: number;
+}
+
+/**
+ * memcached as a cache in front of Cassandra: JSON values with TTLs. Every failure is logged,
+ * counted and swallowed, because the system is correct without the cache and refills it.
+ */
+export class Cache {
+  private readonly client: memjs.Client;
+  private readonly timeoutMs: number;
+  private readonly cooldownMs: number;
+  private downUntil = 0;
+  readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
+
+  constructor(
+    servers: string,
+    private readonly logger: Logger,
+    options: CacheOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 50;
+    this.cooldownMs = options.cooldownMs ?? 1000;
+    this.client = memjs.Client.create(servers, {
+      retries: 0,
+      timeout: this.timeoutMs / 1000,
+      conntimeout: this.timeoutMs / 1000,
+      keepAlive: true,
+      logger: { log: () => undefined },
+    });
+  }
+
+  get available(): boolean {
+    return Date.now() >= this.downUntil;
+  }
+
+  async getJson<T>(key: string): Promise<T | undefined> {
+    if (!this.available) return undefined;
+    try {
+      const { value } = await this.withDeadline(this.client.get(key), key);
+      if (!value) {
+        this.stats.misses += 1;
+        return undefined;
+      }
+      this.stats.hits += 1;
+      return JSON.parse(value.toString('utf8')) as T;
+    } catch (error) {
+      this.fail('get', key, error);
+      return undefined;
+    }
+  }
+
+  async setJson(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+    if (!this.available) return false;
+    try {
+      return await this.withDeadline(this.client.set(key, JSON.stringify(value), { expires: ttlSeconds }), key);
+    } catch (error) {
+      this.fail('set', key, error);
+      return false;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    if (!this.available) return;
+    try {
+      await this.withDeadline(this.client.delete(key), key);
+    } catch (error) {
+      this.fail('delete', key, error);
+    }
+  }
+
+  /** memcached `version`: the health check. Throws when the server does not answer. */
+  async version(): Promise<string> {
+    const versions = await this.withDeadline(
+      new Promise<string>((resolve, reject) => {
+        this.client.stats((error, _server, stats) => (error ? reject(error) : resolve(String(stats?.['version']))));
+      }),
+      'version',
+    );
+    return versions;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private fail(op: string, key: string, error: unknown): void {
+    this.stats.errors += 1;
+    this.downUntil = Date.now() + this.cooldownMs;
+    this.logger.warn({ op, key, error: (error as Error).message }, 'memcached unavailable; reading through to Cassandra');
+  }
+
+  private withDeadline<T>(promise: Promise<T>, key: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`memcached did not answer within ${this.timeoutMs} ms (${key})`)), this.timeoutMs);
+    });
+    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,91 @@
+import type { Client } from 'cassandra-driver';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** Lists expire by TTL; a version older than this is gone unless republished. */
+export const LIST_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Versioned schema. Tables are designed per query and partitioned by member for everything a page
+ * needs. Append new migrations; never edit an applied one.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'plays, continue watching, catalog, versioned lists',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS plays_by_member (
+         member_id text, played_at timestamp, event_id text, item_id text, device text,
+         position_ms int, duration_ms int,
+         PRIMARY KEY (member_id, played_at, event_id)
+       ) WITH CLUSTERING ORDER BY (played_at DESC, event_id ASC)`,
+      `CREATE TABLE IF NOT EXISTS continue_watching (
+         member_id text, item_id text, position_ms int, duration_ms int, device text, updated_at timestamp,
+         PRIMARY KEY (member_id, item_id)
+       )`,
+      `CREATE TABLE IF NOT EXISTS catalog_items (
+         item_id text PRIMARY KEY, title text, genres list<text>, year int
+       )`,
+      `CREATE TABLE IF NOT EXISTS list_entries (
+         list_name text, version text, member_id text, item_ids list<text>, scores list<double>,
+         PRIMARY KEY ((list_name, version, member_id))
+       ) WITH default_time_to_live = ${LIST_TTL_SECONDS}`,
+      `CREATE TABLE IF NOT EXISTS list_versions (
+         list_name text, version text, algorithm text, status text, location text,
+         members int, items int, checksum text, metrics map<text, double>, workflow_id text,
+         created_at timestamp,
+         PRIMARY KEY (list_name, version)
+       ) WITH CLUSTERING ORDER BY (version DESC)`,
+      `CREATE TABLE IF NOT EXISTS list_champions (
+         list_name text PRIMARY KEY, version text, previous_version text, announced_at timestamp
+       )`,
+      `CREATE TABLE IF NOT EXISTS list_champion_history (
+         list_name text, announced_at timestamp, version text, reason text,
+         PRIMARY KEY (list_name, announced_at)
+       ) WITH CLUSTERING ORDER BY (announced_at DESC)`,
+    ],
+  },
+];
+
+function keyspaceCql(keyspace: string, replicationFactor: number): string {
+  return `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${replicationFactor}}`;
+}
+
+/**
+ * Creates the keyspace and applies pending migrations in order; safe to run from several processes
+ * at once because every statement is IF NOT EXISTS. Returns the versions it applied.
+ */
+export async function migrate(
+  client: Client,
+  keyspace: string,
+  replicationFactor: number,
+  migrations: Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  await client.execute(keyspaceCql(keyspace, replicationFactor));
+  await client.execute(
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.schema_migrations (version int PRIMARY KEY, name text, applied_at timestamp)`,
+  );
+  const applied = new Set(
+    (await client.execute(`SELECT version FROM ${keyspace}.schema_migrations`)).rows.map(
+      (row) => row['version'] as number,
+    ),
+  );
+  const done: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    for (const statement of migration.statements) {
+      await client.execute(statement.replace(/TABLE IF NOT EXISTS (\w+)/, `TABLE IF NOT EXISTS ${keyspace}.$1`));
+    }
+    await client.execute(
+      `INSERT INTO ${keyspace}.schema_migrations (version, name, applied_at) VALUES (?, ?, toTimestamp(now()))`,
+      [migration.version, migration.name],
+      { prepare: true },
+    );
+    done.push(migration.version);
+  }
+  return done;
+}

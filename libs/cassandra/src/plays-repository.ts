@@ -1,0 +1,79 @@
+import type { Client } from 'cassandra-driver';
+import type { Play } from '@marquee/domain';
+import { rowStream, writeTimestampMicros } from './client';
+
+export interface StoredPlay {
+  eventId: string;
+  memberId: string;
+  itemId: string;
+  device: string;
+  playedAt: Date;
+  positionMs: number;
+  durationMs: number;
+}
+
+function toStoredPlay(row: Record<string, unknown>): StoredPlay {
+  return {
+    eventId: row['event_id'] as string,
+    memberId: row['member_id'] as string,
+    itemId: row['item_id'] as string,
+    device: row['device'] as string,
+    playedAt: row['played_at'] as Date,
+    positionMs: row['position_ms'] as number,
+    durationMs: row['duration_ms'] as number,
+  };
+}
+
+/** The members' play history, one partition per member, newest first. */
+export class PlaysRepository {
+  constructor(private readonly client: Client) {}
+
+  /** Idempotent: the key is (member, time, event id), so a redelivered play rewrites the same row. */
+  async record(play: Play): Promise<void> {
+    await this.client.execute(
+      `INSERT INTO plays_by_member (member_id, played_at, event_id, item_id, device, position_ms, duration_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+      [
+        play.userId,
+        new Date(play.timestamp),
+        play.eventId,
+        play.itemId,
+        play.device,
+        play.positionMs,
+        play.durationMs,
+        writeTimestampMicros(play.timestamp),
+      ],
+      { prepare: true },
+    );
+  }
+
+  async recent(memberId: string, limit: number): Promise<StoredPlay[]> {
+    const result = await this.client.execute(
+      'SELECT * FROM plays_by_member WHERE member_id = ? LIMIT ?',
+      [memberId, limit],
+      { prepare: true },
+    );
+    return result.rows.map((row) => toStoredPlay(row as unknown as Record<string, unknown>));
+  }
+
+  async countForMember(memberId: string): Promise<number> {
+    const result = await this.client.execute('SELECT count(*) AS n FROM plays_by_member WHERE member_id = ?', [memberId], {
+      prepare: true,
+    });
+    return Number(result.first()?.['n'] ?? 0);
+  }
+
+  /**
+   * Streams every stored play (the offline snapshot), page by page, so memory stays bounded.
+   * Calls `onProgress` with the running count for heartbeats.
+   */
+  async *scan(onProgress?: (count: number) => void): AsyncGenerator<StoredPlay> {
+    let count = 0;
+    for await (const row of rowStream(this.client, 'SELECT * FROM plays_by_member', [], { prepare: true, fetchSize: 5000 })) {
+      count += 1;
+      if (onProgress && count % 5000 === 0) onProgress(count);
+      yield toStoredPlay(row as Record<string, unknown>);
+    }
+    onProgress?.(count);
+  }
+}

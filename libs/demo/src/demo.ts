@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { MarqueeConfig } from '@marquee/config';
+import type { Play, Row } from '@marquee/domain';
+import { publishPlays } from '@marquee/kafka';
+import type { Logger } from '@marquee/observability';
+import { connectPlatform, type Platform } from '@marquee/runtime';
+import { AppSupervisor, LocalStack } from '@marquee/stack';
+import { generateDataset, type SyntheticDataset } from '@marquee/synthetic';
+import type { popularityPipeline } from '@marquee/workflows';
+
+export interface DemoOptions {
+  seed: number;
+  members: number;
+  items: number;
+  playsPerMember: number;
+}
+
+export interface DemoSummary {
+  workflowId: string;
+  runStatus: string;
+  version: string;
+  playsPublished: number;
+  playsStored: number;
+  member: string;
+  livePlay: { itemId: string; title: string; reflectedInMs: number };
+  rows: Row[];
+  elapsedMs: number;
+  urls: { api: string; rows: string; temporalUi: string; metrics: string[] };
+}
+
+export const DEFAULT_DEMO: DemoOptions = { seed: 7, members: 200, items: 300, playsPerMember: 15 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Counts the demo's events that reached each member's history in Cassandra. */
+async function countStored(platform: Platform, dataset: SyntheticDataset, prefix: string): Promise<number> {
+  let stored = 0;
+  for (let i = 0; i < dataset.members.length; i += 50) {
+    const counts = await Promise.all(
+      dataset.members.slice(i, i + 50).map(async (member) => {
+        const plays = await platform.plays.recent(member.memberId, 10_000);
+        return plays.filter((play) => play.eventId.startsWith(prefix)).length;
+      }),
+    );
+    stored += counts.reduce((a, b) => a + b, 0);
+  }
+  return stored;
+}
+
+async function fetchRows(api: string, memberId: string): Promise<Row[]> {
+  const response = await fetch(`${api}/v1/users/${memberId}/rows?itemsPerRow=10`);
+  if (!response.ok) throw new Error(`GET rows for ${memberId} answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { rows: Row[] }).rows;
+}
+
+/**
+ * The walking skeleton end to end on the real stack: synthetic plays → Kafka → nearline →
+ * Cassandra/memcached; a Temporal popularity pipeline → new version → results.published; then the
+ * online rows, and one live play through POST /v1/plays reflected in Continue watching.
+ */
+export async function runDemo(
+  config: MarqueeConfig,
+  logger: Logger,
+  options: DemoOptions,
+  log: (line: string) => void,
+  /** Apps owned by the caller (npm start keeps them running); otherwise the demo stops what it started. */
+  supervisor?: AppSupervisor,
+): Promise<DemoSummary> {
+  const started = Date.now();
+  await new LocalStack(config, log).up();
+  const platform = await connectPlatform(config, logger);
+  const apps = supervisor ?? new AppSupervisor(config, log);
+  try {
+    await apps.start();
+    const api = `http://${config.host}:${config.online.port}`;
+
+    // Plays are anchored to the start of today (UTC), so a rerun on the same day republishes the
+    // same events and, writes being idempotent, stores nothing twice.
+    const anchor = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+    const prefix = `demo${options.seed}-${anchor.toISOString().slice(0, 10).replace(/-/g, '')}`;
+    const dataset = generateDataset({
+      seed: options.seed,
+      items: options.items,
+      members: options.members,
+      playsPerMember: options.playsPerMember,
+      days: 28,
+      now: anchor,
+      eventPrefix: prefix,
+    });
+    await platform.catalog.upsert(dataset.catalog);
+    log(`catalog: ${dataset.catalog.length} titles; publishing ${dataset.plays.length} plays of ${dataset.members.length} members`);
+    for (let i = 0; i < dataset.plays.length; i += 500) {
+      await publishPlays(platform.producer, dataset.plays.slice(i, i + 500));
+    }
+
+    let playsStored = 0;
+    const storeDeadline = Date.now() + 120_000;
+    while (Date.now() < storeDeadline) {
+      playsStored = await countStored(platform, dataset, prefix);
+      if (playsStored >= dataset.plays.length) break;
+      await sleep(500);
+    }
+    log(`nearline stored ${playsStored} of ${dataset.plays.length} plays`);
+
+    const connection = await Connection.connect({ address: config.temporal.address });
+    const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    const workflowId = `popularity-demo-${Date.now()}`;
+    const handle = await temporal.workflow.start<typeof popularityPipeline>('popularityPipeline', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [{ list: 'popular', k: 100, halfLifeDays: 14 }],
+    });
+    log(`workflow ${workflowId} started`);
+    const result = await handle.result();
+    const runStatus = (await handle.describe()).status.name;
+    await connection.close();
+    log(`workflow ${workflowId} ${runStatus}: version ${result.version} from ${result.playsScanned} plays`);
+
+    // One live play through the online API: the member starts a popular title they have not seen.
+    const member = dataset.members[0]?.memberId ?? 'm1';
+    const before = await fetchRows(api, member);
+    const candidate = before.find((row) => row.id === 'popular')?.items[0];
+    if (!candidate) throw new Error('the Popular row is empty after publishing; see the offline worker log');
+    const live: Play = {
+      eventId: `live-${randomUUID()}`,
+      userId: member,
+      itemId: candidate.itemId,
+      device: 'tv',
+      timestamp: new Date().toISOString(),
+      positionMs: 12 * 60_000,
+      durationMs: 95 * 60_000,
+    };
+    const posted = Date.now();
+    const response = await fetch(`${api}/v1/plays`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(live),
+    });
+    if (response.status !== 202) throw new Error(`POST /v1/plays answered ${response.status}: ${await response.text()}`);
+    let rows = before;
+    let reflectedInMs = -1;
+    while (Date.now() - posted < 30_000) {
+      rows = await fetchRows(api, member);
+      const inContinue = rows.find((row) => row.id === 'continue-watching')?.items.some((i) => i.itemId === live.itemId);
+      const inPopular = rows.find((row) => row.id === 'popular')?.items.some((i) => i.itemId === live.itemId);
+      if (inContinue && !inPopular) {
+        reflectedInMs = Date.now() - posted;
+        break;
+      }
+      await sleep(20);
+    }
+    if (reflectedInMs < 0) throw new Error(`the live play of ${live.itemId} did not reach ${member}'s rows within 30s`);
+
+    return {
+      workflowId,
+      runStatus,
+      version: result.version,
+      playsPublished: dataset.plays.length,
+      playsStored,
+      member,
+      livePlay: { itemId: live.itemId, title: candidate.title, reflectedInMs },
+      rows,
+      elapsedMs: Date.now() - started,
+      urls: {
+        api,
+        rows: `${api}/v1/users/${member}/rows`,
+        temporalUi: `http://${config.host}:${config.temporal.uiPort}`,
+        metrics: [
+          `${api}/metrics`,
+          `http://${config.host}:${config.nearline.port}/metrics`,
+          `http://${config.host}:${config.offline.port}/metrics`,
+        ],
+      },
+    };
+  } finally {
+    if (!supervisor) await apps.stop();
+    await platform.close();
+  }
+}

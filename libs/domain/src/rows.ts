@@ -1,0 +1,35 @@
+import type { ItemId } from './ids';
+
+export interface RowItem {
+  itemId: ItemId;
+  title: string;
+  score: number;
+}
+
+/** One row of a device's home page. `source` says which store or fallback served it. */
+export interface Row {
+  id: string;
+  title: string;
+  reason: string;
+  source: string;
+  version?: string;
+  items: RowItem[];
+}
+
+/** A scored list as precomputed offline: parallel arrays keep it compact in the stores. */
+export interface ScoredList {
+  itemIds: ItemId[];
+  scores: number[];
+}
+
+/** What `results.published` announces for a list (Hermes-style). */
+export interface PublishedResult {
+  list: string;
+  algorithm: string;
+  version: string;
+  location: string;
+  counts: { members: number; items: number };
+  metrics: Record<string, number>;
+  checksum: string;
+  publishedAt: string;
+}

@@ -1,0 +1,40 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { MarqueeConfig } from '@marquee/config';
+import type { Logger } from '@marquee/observability';
+import { TOPICS } from './topics';
+
+/** A kafkajs client whose logs go through the process logger. */
+export function createKafka(config: MarqueeConfig['kafka'], logger: Logger): Kafka {
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    connectionTimeout: 3000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }) => {
+        const { message, ...extra } = log;
+        const line = { kafka: namespace, ...extra };
+        if (level <= logLevel.ERROR) logger.error(line, message);
+        else logger.warn(line, message);
+      },
+  });
+}
+
+/** Creates the platform's topics where missing (idempotent). */
+export async function ensureTopics(admin: Admin): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = Object.values(TOPICS).filter((topic) => !existing.has(topic.name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic: topic.name,
+        numPartitions: topic.partitions,
+        replicationFactor: 1,
+      })),
+    });
+  }
+  return missing.map((topic) => topic.name);
+}

@@ -1,0 +1,4 @@
+export * from './topics';
+export * from './client';
+export * from './plays-producer';
+export * from './dead-letters';

@@ -1,0 +1,2 @@
+export * from './popularity-activities';
+export * from './offline-worker';

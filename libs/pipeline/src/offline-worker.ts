@@ -1,0 +1,35 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Platform } from '@marquee/runtime';
+import { createPopularityActivities } from './popularity-activities';
+
+/** All activities the offline worker serves, built over one platform's clients. */
+export function createActivities(platform: Platform) {
+  return {
+    ...createPopularityActivities({
+      plays: platform.plays,
+      lists: platform.lists,
+      cache: platform.cache,
+      producer: platform.producer,
+      logger: platform.logger,
+    }),
+  };
+}
+
+/**
+ * The offline Temporal worker: bundles `workflows/` and registers the activities.
+ * `connection` may come from a test environment; otherwise it connects to the configured server.
+ */
+export async function createOfflineWorker(
+  platform: Platform,
+  options: { connection?: NativeConnection; taskQueue?: string; extra?: Partial<WorkerOptions> } = {},
+): Promise<Worker> {
+  const connection = options.connection ?? (await NativeConnection.connect({ address: platform.config.temporal.address }));
+  return Worker.create({
+    connection,
+    namespace: platform.config.temporal.namespace,
+    taskQueue: options.taskQueue ?? platform.config.temporal.taskQueue,
+    workflowsPath: require.resolve('@marquee/workflows'),
+    activities: createActivities(platform),
+    ...options.extra,
+  });
+}

@@ -1,0 +1,81 @@
+import type { Client } from 'cassandra-driver';
+import type { Kafka, Producer } from 'kafkajs';
+import type { MarqueeConfig } from '@marquee/config';
+import { Cache } from '@marquee/cache';
+import {
+  CatalogRepository,
+  ListsRepository,
+  PlaysRepository,
+  createCassandraClient,
+  migrate,
+} from '@marquee/cassandra';
+import { PRODUCER_OPTIONS, createKafka, ensureTopics } from '@marquee/kafka';
+import type { Logger } from '@marquee/observability';
+import { ContinueWatchingSignal, RecentPlaysSignal } from '@marquee/signals';
+
+/** The clients, repositories and signals a Marquee process works with, and how to close them. */
+export interface Platform {
+  config: MarqueeConfig;
+  logger: Logger;
+  cassandra: Client;
+  cache: Cache;
+  kafka: Kafka;
+  producer: Producer;
+  plays: PlaysRepository;
+  lists: ListsRepository;
+  catalog: CatalogRepository;
+  recentPlays: RecentPlaysSignal;
+  continueWatching: ContinueWatchingSignal;
+  close(): Promise<void>;
+}
+
+/**
+ * Prepares the schema and topics (idempotent) and connects every client. Apps call this once at
+ * start-up; the CLI's `stack up` and `demo` call it too, so any order of starting works.
+ */
+export async function connectPlatform(
+  config: MarqueeConfig,
+  logger: Logger,
+  options: { cacheTimeoutMs?: number } = {},
+): Promise<Platform> {
+  const bootstrap = createCassandraClient(config.cassandra);
+  try {
+    const applied = await migrate(bootstrap, config.cassandra.keyspace, config.cassandra.replicationFactor);
+    if (applied.length > 0) logger.info({ applied }, 'cassandra migrations applied');
+  } finally {
+    await bootstrap.shutdown();
+  }
+  const cassandra = createCassandraClient(config.cassandra, config.cassandra.keyspace);
+  await cassandra.connect();
+  const kafka = createKafka(config.kafka, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const created = await ensureTopics(admin);
+    if (created.length > 0) logger.info({ created }, 'kafka topics created');
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = kafka.producer(PRODUCER_OPTIONS);
+  await producer.connect();
+  const cache = new Cache(config.memcached.servers, logger, { timeoutMs: options.cacheTimeoutMs ?? 50 });
+  const plays = new PlaysRepository(cassandra);
+  return {
+    config,
+    logger,
+    cassandra,
+    cache,
+    kafka,
+    producer,
+    plays,
+    lists: new ListsRepository(cassandra),
+    catalog: new CatalogRepository(cassandra),
+    recentPlays: new RecentPlaysSignal(plays, cache),
+    continueWatching: new ContinueWatchingSignal(cassandra, cache),
+    async close() {
+      await producer.disconnect().catch(() => undefined);
+      cache.close();
+      await cassandra.shutdown().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { Client as CassandraClient } from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import { Connection } from '@temporalio/client';
+import memjs from 'memjs';
+import type { MarqueeConfig } from '@marquee/config';
+import type { ServerName } from './servers';
+
+/** Real health checks, one per server: the query a client would make. Each throws when unhealthy. */
+export const healthChecks: Record<ServerName, (config: MarqueeConfig) => Promise<string>> = {
+  async memcached(config) {
+    const client = memjs.Client.create(config.memcached.servers, {
+      retries: 0,
+      timeout: 1,
+      conntimeout: 1,
+      logger: { log: () => undefined },
+    });
+    try {
+      const version = await new Promise<string>((resolve, reject) => {
+        client.stats((error, _server, stats) => (error ? reject(error) : resolve(String(stats?.['version']))));
+      });
+      return `memcached ${version}`;
+    } finally {
+      client.close();
+    }
+  },
+
+  async temporal(config) {
+    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 2000 });
+    try {
+      const response = await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+      return `namespace ${response.namespaceInfo?.name ?? config.temporal.namespace} is ${String(response.namespaceInfo?.state)}`;
+    } finally {
+      await connection.close();
+    }
+  },
+
+  async kafka(config) {
+    const admin = new Kafka({
+      clientId: 'marquee-health',
+      brokers: config.kafka.brokers,
+      connectionTimeout: 2000,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const cluster = await admin.describeCluster();
+      return `${cluster.brokers.length} broker(s), controller ${cluster.controller}`;
+    } finally {
+      await admin.disconnect();
+    }
+  },
+
+  async cassandra(config) {
+    const client = new CassandraClient({
+      contactPoints: config.cassandra.contactPoints,
+      localDataCenter: config.cassandra.localDataCenter,
+      protocolOptions: { port: config.cassandra.port },
+      socketOptions: { connectTimeout: 2000, readTimeout: 5000 },
+    });
+    try {
+      const row = (await client.execute('SELECT release_version FROM system.local')).first();
+      return `Cassandra ${String(row?.['release_version'])}`;
+    } finally {
+      await client.shutdown();
+    }
+  },
+};

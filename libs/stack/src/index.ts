@@ -1,0 +1,5 @@
+export * from './servers';
+export * from './health';
+export * from './processes';
+export * from './stack';
+export * from './apps';

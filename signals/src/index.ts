@@ -1,0 +1,2 @@
+export * from './recent-plays';
+export * from './continue-watching';

@@ -1,0 +1,29 @@
+// After `tsc`, makes the compiled workspace packages resolvable from dist/ as @marquee/<name>:
+// dist/node_modules/@marquee/<name>/package.json points at the package's compiled index.
+// (npm's workspace links point at the sources, whose TypeScript node cannot load.)
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const dirs = manifest.workspaces.flatMap((pattern) => {
+  if (!pattern.endsWith('/*')) return [pattern];
+  const parent = pattern.slice(0, -2);
+  return fs.readdirSync(path.join(root, parent)).map((name) => `${parent}/${name}`);
+});
+let linked = 0;
+for (const dir of dirs) {
+  const pkgFile = path.join(root, dir, 'package.json');
+  if (!fs.existsSync(pkgFile)) continue;
+  const { name } = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+  const index = path.join(root, 'dist', dir, 'src', 'index.js');
+  if (!fs.existsSync(index)) continue;
+  const target = path.join(root, 'dist', 'node_modules', ...name.split('/'));
+  fs.mkdirSync(target, { recursive: true });
+  fs.writeFileSync(
+    path.join(target, 'package.json'),
+    JSON.stringify({ name, private: true, main: path.relative(target, index) }, null, 2) + '\n',
+  );
+  linked += 1;
+}
+console.log(`link-dist: ${linked} workspace packages resolvable from dist/`);

@@ -37,7 +37,15 @@ export class ContinueWatchingSignal {
       await this.client.execute(
         `INSERT INTO continue_watching (member_id, item_id, position_ms, duration_ms, device, updated_at)
          VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
-        [play.userId, play.itemId, play.positionMs, play.durationMs, play.device, new Date(play.timestamp), at],
+        [
+          play.userId,
+          play.itemId,
+          play.positionMs,
+          play.durationMs,
+          play.device,
+          new Date(play.timestamp),
+          at,
+        ],
         { prepare: true },
       );
     }

@@ -18,17 +18,27 @@ export interface PopularityPipelineResult {
 const { computePopularList, publishList } = proxyActivities<PopularityActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+  },
 });
 
 /** `v20261122T203000Z-1a2b3c4d`: sorts by time, unique per run, the same on every replay. */
 export function versionFor(startedAt: Date, runId: string): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `v${stamp}-${runId.slice(0, 8)}`;
 }
 
 /** Snapshot plays → count decayed popularity → write a new version → publish it as champion. */
-export async function popularityPipeline(input: PopularityPipelineInput = {}): Promise<PopularityPipelineResult> {
+export async function popularityPipeline(
+  input: PopularityPipelineInput = {},
+): Promise<PopularityPipelineResult> {
   const info = workflowInfo();
   const asOf = info.runStartTime.getTime();
   const version = versionFor(info.runStartTime, info.runId);

@@ -1,4 +1,4 @@
-import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '@marquee/config';
 import { createLogger, createRegistry, errorContext, gauge, startOpsServer } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
@@ -9,14 +9,20 @@ import { initTensorBackend } from '@marquee/tensor';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'marquee-offline');
   const logger = createLogger('offline-worker');
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
   const registry = createRegistry('offline');
   const backend = await initTensorBackend();
   gauge(registry, 'marquee_tensor_backend', 'Tensor backend in use (1 for the chosen one)', ['backend']).set(
     { backend: backend.backend },
     1,
   );
-  logger.info({ backend: backend.backend, provider: backend.provider, skipped: backend.skipped }, 'tensor backend chosen');
+  logger.info(
+    { backend: backend.backend, provider: backend.provider, skipped: backend.skipped },
+    'tensor backend chosen',
+  );
   const platform = await connectPlatform(config, logger);
   const worker = await createOfflineWorker(platform);
   const ops = await startOpsServer({

@@ -28,21 +28,33 @@ class OnlineModule {
 }
 
 /** Builds the online service over a connected platform (used by main and by the tests). */
-export async function createOnlineApp(platform: Platform, registry: Registry): Promise<NestFastifyApplication> {
+export async function createOnlineApp(
+  platform: Platform,
+  registry: Registry,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
-  const app = await NestFactory.create<NestFastifyApplication>(OnlineModule.register(platform, registry), adapter, {
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    OnlineModule.register(platform, registry),
+    adapter,
+    {
+      logger: ['error', 'warn'],
+    },
+  );
   app.useGlobalFilters(new ErrorFilter(platform.logger));
-  const requests = histogram(registry, 'marquee_http_request_duration_seconds', 'HTTP requests by route and status', [
-    'method',
-    'route',
-    'status',
-  ]);
+  const requests = histogram(
+    registry,
+    'marquee_http_request_duration_seconds',
+    'HTTP requests by route and status',
+    ['method', 'route', 'status'],
+  );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onResponse', (request, reply, done) => {
     requests.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
     done();

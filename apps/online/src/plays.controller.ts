@@ -12,9 +12,7 @@ const batchSchema = z.object({ plays: z.array(playSchema).min(1).max(MAX_PLAYS_P
 function normalize(body: unknown) {
   // A single play or a batch; the error names fields as the client sent them.
   const isBatch = typeof body === 'object' && body !== null && 'plays' in body;
-  return isBatch
-    ? parseOrThrow(batchSchema, body, 'plays').plays
-    : [parseOrThrow(playSchema, body, 'play')];
+  return isBatch ? parseOrThrow(batchSchema, body, 'plays').plays : [parseOrThrow(playSchema, body, 'play')];
 }
 
 @Controller('v1/plays')
@@ -26,7 +24,7 @@ export class PlaysController {
   @HttpCode(202)
   async publish(@Body() body: unknown): Promise<{ accepted: string[] }> {
     const plays = normalize(body);
-    await publishPlays(this.platform.producer, plays);
+    await publishPlays(this.platform.producer, this.platform.topics, plays);
     return { accepted: plays.map((play) => play.eventId) };
   }
 }

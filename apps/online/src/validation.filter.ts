@@ -11,7 +11,9 @@ export class ErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof ValidationError) {
-      void reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, issues: error.issues });
+      void reply
+        .status(400)
+        .send({ statusCode: 400, error: 'Bad Request', message: error.message, issues: error.issues });
       return;
     }
     if (error instanceof HttpException) {
@@ -25,7 +27,15 @@ export class ErrorFilter implements ExceptionFilter {
       return;
     }
     const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
-    this.logger.error({ method: request.method, url: request.url, err: (error as Error).message, stack: (error as Error).stack }, 'request failed');
+    this.logger.error(
+      {
+        method: request.method,
+        url: request.url,
+        err: (error as Error).message,
+        stack: (error as Error).stack,
+      },
+      'request failed',
+    );
     void reply.status(500).send({ statusCode: 500, message: 'internal error; see the online service log' });
   }
 }

@@ -22,8 +22,10 @@ export class PopularityCounter {
   private readonly latest = new Map<string, number>();
 
   constructor(private readonly params: PopularityParams) {
-    if (!Number.isInteger(params.k) || params.k < 1) throw new RangeError(`k must be a positive integer, got ${params.k}`);
-    if (!(params.halfLifeDays > 0)) throw new RangeError(`halfLifeDays must be positive, got ${params.halfLifeDays}`);
+    if (!Number.isInteger(params.k) || params.k < 1)
+      throw new RangeError(`k must be a positive integer, got ${params.k}`);
+    if (!(params.halfLifeDays > 0))
+      throw new RangeError(`halfLifeDays must be positive, got ${params.halfLifeDays}`);
   }
 
   add(interaction: Interaction): void {

@@ -12,6 +12,8 @@ export interface CacheOptions {
   timeoutMs?: number;
   /** After a failure, skip the cache for this long instead of paying the timeout on every call. */
   cooldownMs?: number;
+  /** Prefix of every key, so two keyspaces sharing a memcached pool never read each other's entries. */
+  namespace?: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export class Cache {
   private readonly timeoutMs: number;
   private readonly cooldownMs: number;
   private downUntil = 0;
+  private readonly prefix: string;
   readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
 
   constructor(
@@ -32,6 +35,7 @@ export class Cache {
   ) {
     this.timeoutMs = options.timeoutMs ?? 50;
     this.cooldownMs = options.cooldownMs ?? 1000;
+    this.prefix = options.namespace ? `${options.namespace}:` : '';
     this.client = memjs.Client.create(servers, {
       retries: 0,
       timeout: this.timeoutMs / 1000,
@@ -48,7 +52,7 @@ export class Cache {
   async getJson<T>(key: string): Promise<T | undefined> {
     if (!this.available) return undefined;
     try {
-      const { value } = await this.withDeadline(this.client.get(key), key);
+      const { value } = await this.withDeadline(this.client.get(this.prefix + key), key);
       if (!value) {
         this.stats.misses += 1;
         return undefined;
@@ -64,7 +68,10 @@ export class Cache {
   async setJson(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
     if (!this.available) return false;
     try {
-      return await this.withDeadline(this.client.set(key, JSON.stringify(value), { expires: ttlSeconds }), key);
+      return await this.withDeadline(
+        this.client.set(this.prefix + key, JSON.stringify(value), { expires: ttlSeconds }),
+        key,
+      );
     } catch (error) {
       this.fail('set', key, error);
       return false;
@@ -74,7 +81,7 @@ export class Cache {
   async delete(key: string): Promise<void> {
     if (!this.available) return;
     try {
-      await this.withDeadline(this.client.delete(key), key);
+      await this.withDeadline(this.client.delete(this.prefix + key), key);
     } catch (error) {
       this.fail('delete', key, error);
     }
@@ -84,7 +91,9 @@ export class Cache {
   async version(): Promise<string> {
     const versions = await this.withDeadline(
       new Promise<string>((resolve, reject) => {
-        this.client.stats((error, _server, stats) => (error ? reject(error) : resolve(String(stats?.['version']))));
+        this.client.stats((error, _server, stats) =>
+          error ? reject(error) : resolve(String(stats?.['version'])),
+        );
       }),
       'version',
     );
@@ -98,13 +107,19 @@ export class Cache {
   private fail(op: string, key: string, error: unknown): void {
     this.stats.errors += 1;
     this.downUntil = Date.now() + this.cooldownMs;
-    this.logger.warn({ op, key, error: (error as Error).message }, 'memcached unavailable; reading through to Cassandra');
+    this.logger.warn(
+      { op, key, error: (error as Error).message },
+      'memcached unavailable; reading through to Cassandra',
+    );
   }
 
   private withDeadline<T>(promise: Promise<T>, key: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`memcached did not answer within ${this.timeoutMs} ms (${key})`)), this.timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`memcached did not answer within ${this.timeoutMs} ms (${key})`)),
+        this.timeoutMs,
+      );
     });
     return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   }

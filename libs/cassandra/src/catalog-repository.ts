@@ -10,11 +10,11 @@ export class CatalogRepository {
     const query = 'INSERT INTO catalog_items (item_id, title, genres, year) VALUES (?, ?, ?, ?)';
     for (let i = 0; i < items.length; i += concurrency) {
       await Promise.all(
-        items
-          .slice(i, i + concurrency)
-          .map((item) =>
-            this.client.execute(query, [item.itemId, item.title, item.genres, item.year ?? null], { prepare: true }),
-          ),
+        items.slice(i, i + concurrency).map((item) =>
+          this.client.execute(query, [item.itemId, item.title, item.genres, item.year ?? null], {
+            prepare: true,
+          }),
+        ),
       );
     }
   }
@@ -41,10 +41,15 @@ export class CatalogRepository {
 
   async all(): Promise<CatalogItem[]> {
     const items: CatalogItem[] = [];
-    for await (const row of rowStream(this.client, 'SELECT item_id, title, genres, year FROM catalog_items', [], {
-      prepare: true,
-      fetchSize: 1000,
-    })) {
+    for await (const row of rowStream(
+      this.client,
+      'SELECT item_id, title, genres, year FROM catalog_items',
+      [],
+      {
+        prepare: true,
+        fetchSize: 1000,
+      },
+    )) {
       const r = row as Record<string, unknown>;
       items.push({
         itemId: r['item_id'] as string,

@@ -42,13 +42,11 @@ export class ListsRepository {
       'INSERT INTO list_entries (list_name, version, member_id, item_ids, scores) VALUES (?, ?, ?, ?, ?)';
     for (let i = 0; i < entries.length; i += concurrency) {
       await Promise.all(
-        entries
-          .slice(i, i + concurrency)
-          .map((entry) =>
-            this.client.execute(query, [list, version, entry.memberId, entry.list.itemIds, entry.list.scores], {
-              prepare: true,
-            }),
-          ),
+        entries.slice(i, i + concurrency).map((entry) =>
+          this.client.execute(query, [list, version, entry.memberId, entry.list.itemIds, entry.list.scores], {
+            prepare: true,
+          }),
+        ),
       );
     }
   }
@@ -62,7 +60,10 @@ export class ListsRepository {
       )
     ).first();
     if (!row) return null;
-    return { itemIds: (row['item_ids'] as string[] | null) ?? [], scores: (row['scores'] as number[] | null) ?? [] };
+    return {
+      itemIds: (row['item_ids'] as string[] | null) ?? [],
+      scores: (row['scores'] as number[] | null) ?? [],
+    };
   }
 
   async saveVersion(version: ListVersion): Promise<void> {
@@ -87,15 +88,23 @@ export class ListsRepository {
   }
 
   async setStatus(list: string, version: string, status: ListVersion['status']): Promise<void> {
-    await this.client.execute('UPDATE list_versions SET status = ? WHERE list_name = ? AND version = ?', [status, list, version], {
-      prepare: true,
-    });
+    await this.client.execute(
+      'UPDATE list_versions SET status = ? WHERE list_name = ? AND version = ?',
+      [status, list, version],
+      {
+        prepare: true,
+      },
+    );
   }
 
   async versions(list: string, limit = 20): Promise<ListVersion[]> {
-    const result = await this.client.execute('SELECT * FROM list_versions WHERE list_name = ? LIMIT ?', [list, limit], {
-      prepare: true,
-    });
+    const result = await this.client.execute(
+      'SELECT * FROM list_versions WHERE list_name = ? LIMIT ?',
+      [list, limit],
+      {
+        prepare: true,
+      },
+    );
     return result.rows.map((row) => ({
       list: row['list_name'] as string,
       version: row['version'] as string,
@@ -127,7 +136,8 @@ export class ListsRepository {
   /** Makes `version` the champion of `list` in one row write and records why in the history. */
   async promote(list: string, version: string, reason: string, at = new Date()): Promise<Champion> {
     const current = await this.champion(list);
-    const previousVersion = current && current.version !== version ? current.version : (current?.previousVersion ?? null);
+    const previousVersion =
+      current && current.version !== version ? current.version : (current?.previousVersion ?? null);
     await this.client.execute(
       'INSERT INTO list_champions (list_name, version, previous_version, announced_at) VALUES (?, ?, ?, ?)',
       [list, version, previousVersion, at],

@@ -78,7 +78,9 @@ export async function migrate(
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     for (const statement of migration.statements) {
-      await client.execute(statement.replace(/TABLE IF NOT EXISTS (\w+)/, `TABLE IF NOT EXISTS ${keyspace}.$1`));
+      await client.execute(
+        statement.replace(/TABLE IF NOT EXISTS (\w+)/, `TABLE IF NOT EXISTS ${keyspace}.$1`),
+      );
     }
     await client.execute(
       `INSERT INTO ${keyspace}.schema_migrations (version, name, applied_at) VALUES (?, ?, toTimestamp(now()))`,

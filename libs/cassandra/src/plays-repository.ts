@@ -57,9 +57,13 @@ export class PlaysRepository {
   }
 
   async countForMember(memberId: string): Promise<number> {
-    const result = await this.client.execute('SELECT count(*) AS n FROM plays_by_member WHERE member_id = ?', [memberId], {
-      prepare: true,
-    });
+    const result = await this.client.execute(
+      'SELECT count(*) AS n FROM plays_by_member WHERE member_id = ?',
+      [memberId],
+      {
+        prepare: true,
+      },
+    );
     return Number(result.first()?.['n'] ?? 0);
   }
 
@@ -69,7 +73,10 @@ export class PlaysRepository {
    */
   async *scan(onProgress?: (count: number) => void): AsyncGenerator<StoredPlay> {
     let count = 0;
-    for await (const row of rowStream(this.client, 'SELECT * FROM plays_by_member', [], { prepare: true, fetchSize: 5000 })) {
+    for await (const row of rowStream(this.client, 'SELECT * FROM plays_by_member', [], {
+      prepare: true,
+      fetchSize: 5000,
+    })) {
       count += 1;
       if (onProgress && count % 5000 === 0) onProgress(count);
       yield toStoredPlay(row as Record<string, unknown>);

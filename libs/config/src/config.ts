@@ -13,6 +13,10 @@ const envSchema = z.object({
   MARQUEE_KAFKA_PORT: port(9092),
   MARQUEE_KAFKA_CONTROLLER_PORT: port(9093),
   MARQUEE_KAFKA_BROKERS: z.string().optional(),
+  MARQUEE_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,40}$/, { error: 'must be at most 40 characters of letters, digits, . _ -' })
+    .default(''),
   MARQUEE_CASSANDRA_PORT: port(9042),
   MARQUEE_CASSANDRA_STORAGE_PORT: port(7000),
   MARQUEE_CASSANDRA_JMX_PORT: port(7199),
@@ -39,7 +43,7 @@ export interface MarqueeConfig {
   host: string;
   stateDir: string;
   cacheDir: string;
-  kafka: { brokers: string[]; port: number; controllerPort: number; clientId: string };
+  kafka: { brokers: string[]; port: number; controllerPort: number; clientId: string; topicPrefix: string };
   cassandra: {
     contactPoints: string[];
     port: number;
@@ -79,9 +83,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       port: e.MARQUEE_KAFKA_PORT,
       controllerPort: e.MARQUEE_KAFKA_CONTROLLER_PORT,
       clientId,
+      topicPrefix: e.MARQUEE_TOPIC_PREFIX,
     },
     cassandra: {
-      contactPoints: list(e.MARQUEE_CASSANDRA_CONTACT_POINTS, `${e.MARQUEE_HOST}:${e.MARQUEE_CASSANDRA_PORT}`),
+      contactPoints: list(
+        e.MARQUEE_CASSANDRA_CONTACT_POINTS,
+        `${e.MARQUEE_HOST}:${e.MARQUEE_CASSANDRA_PORT}`,
+      ),
       port: e.MARQUEE_CASSANDRA_PORT,
       storagePort: e.MARQUEE_CASSANDRA_STORAGE_PORT,
       jmxPort: e.MARQUEE_CASSANDRA_JMX_PORT,

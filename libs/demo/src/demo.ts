@@ -50,7 +50,8 @@ async function countStored(platform: Platform, dataset: SyntheticDataset, prefix
 
 async function fetchRows(api: string, memberId: string): Promise<Row[]> {
   const response = await fetch(`${api}/v1/users/${memberId}/rows?itemsPerRow=10`);
-  if (!response.ok) throw new Error(`GET rows for ${memberId} answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`GET rows for ${memberId} answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { rows: Row[] }).rows;
 }
 
@@ -89,9 +90,11 @@ export async function runDemo(
       eventPrefix: prefix,
     });
     await platform.catalog.upsert(dataset.catalog);
-    log(`catalog: ${dataset.catalog.length} titles; publishing ${dataset.plays.length} plays of ${dataset.members.length} members`);
+    log(
+      `catalog: ${dataset.catalog.length} titles; publishing ${dataset.plays.length} plays of ${dataset.members.length} members`,
+    );
     for (let i = 0; i < dataset.plays.length; i += 500) {
-      await publishPlays(platform.producer, dataset.plays.slice(i, i + 500));
+      await publishPlays(platform.producer, platform.topics, dataset.plays.slice(i, i + 500));
     }
 
     let playsStored = 0;
@@ -137,12 +140,15 @@ export async function runDemo(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(live),
     });
-    if (response.status !== 202) throw new Error(`POST /v1/plays answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`POST /v1/plays answered ${response.status}: ${await response.text()}`);
     let rows = before;
     let reflectedInMs = -1;
     while (Date.now() - posted < 30_000) {
       rows = await fetchRows(api, member);
-      const inContinue = rows.find((row) => row.id === 'continue-watching')?.items.some((i) => i.itemId === live.itemId);
+      const inContinue = rows
+        .find((row) => row.id === 'continue-watching')
+        ?.items.some((i) => i.itemId === live.itemId);
       const inPopular = rows.find((row) => row.id === 'popular')?.items.some((i) => i.itemId === live.itemId);
       if (inContinue && !inPopular) {
         reflectedInMs = Date.now() - posted;
@@ -150,7 +156,8 @@ export async function runDemo(
       }
       await sleep(20);
     }
-    if (reflectedInMs < 0) throw new Error(`the live play of ${live.itemId} did not reach ${member}'s rows within 30s`);
+    if (reflectedInMs < 0)
+      throw new Error(`the live play of ${live.itemId} did not reach ${member}'s rows within 30s`);
 
     return {
       workflowId,

@@ -14,9 +14,9 @@ export const MAX_PLAY_BYTES = 16 * 1024;
 
 export const playSchema = z
   .object({
-    eventId: z
-      .string({ error: 'must be a string' })
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, { error: 'must be 1-128 characters of letters, digits, _ . : -' }),
+    eventId: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
+      error: 'must be 1-128 characters of letters, digits, _ . : -',
+    }),
     userId: idSchema,
     itemId: idSchema,
     device: z.enum(DEVICES, { error: `must be one of ${DEVICES.join(', ')}` }),

@@ -15,6 +15,7 @@ export async function startNearlineService(
     recentPlays: platform.recentPlays,
     continueWatching: platform.continueWatching,
     producer: platform.producer,
+    topics: platform.topics,
     logger: platform.logger,
     metrics: {
       processed: counter(registry, 'marquee_nearline_plays_total', 'Plays handled by outcome', ['outcome']),
@@ -27,6 +28,7 @@ export async function startNearlineService(
   });
   const consumer = await runPlaysConsumer({
     kafka: platform.kafka,
+    topics: platform.topics,
     processor,
     logger: platform.logger,
     ...(options.groupId ? { groupId: options.groupId } : {}),

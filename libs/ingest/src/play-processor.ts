@@ -1,7 +1,7 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
 import type { Counter, Histogram } from 'prom-client';
 import { decodePlay } from '@marquee/domain';
-import { sendToDeadLetters } from '@marquee/kafka';
+import { sendToDeadLetters, type Topics } from '@marquee/kafka';
 import type { ContinueWatchingSignal, RecentPlaysSignal } from '@marquee/signals';
 import type { Logger } from '@marquee/observability';
 
@@ -10,6 +10,7 @@ export interface PlayProcessorDeps {
   continueWatching: ContinueWatchingSignal;
   /** Producer for `plays.dlq`. */
   producer: Producer;
+  topics: Topics;
   logger: Logger;
   metrics: {
     processed: Counter;
@@ -30,8 +31,16 @@ export class PlayProcessor {
   async handle(topic: string, partition: number, message: KafkaMessage): Promise<PlayOutcome> {
     const decoded = decodePlay(message.value);
     if (!decoded.ok) {
-      await sendToDeadLetters(this.deps.producer, { topic, partition, message }, decoded.reason);
-      this.deps.logger.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'play dead-lettered');
+      await sendToDeadLetters(
+        this.deps.producer,
+        this.deps.topics,
+        { topic, partition, message },
+        decoded.reason,
+      );
+      this.deps.logger.warn(
+        { topic, partition, offset: message.offset, reason: decoded.reason },
+        'play dead-lettered',
+      );
       this.deps.metrics.processed.inc({ outcome: 'dead-lettered' });
       return 'dead-lettered';
     }
@@ -40,7 +49,8 @@ export class PlayProcessor {
     await this.deps.continueWatching.apply(play);
     this.deps.metrics.processed.inc({ outcome: 'stored' });
     const publishedAt = Number(message.timestamp);
-    if (Number.isFinite(publishedAt)) this.deps.metrics.latency.observe(Math.max(0, Date.now() - publishedAt) / 1000);
+    if (Number.isFinite(publishedAt))
+      this.deps.metrics.latency.observe(Math.max(0, Date.now() - publishedAt) / 1000);
     return 'stored';
   }
 }

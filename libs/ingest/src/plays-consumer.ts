@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import { TOPICS } from '@marquee/kafka';
+import type { Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import type { PlayProcessor } from './play-processor';
 import { withBackoff } from './retry';
@@ -13,6 +13,7 @@ export const NEARLINE_GROUP = 'marquee-nearline';
  */
 export async function runPlaysConsumer(options: {
   kafka: Kafka;
+  topics: Topics;
   processor: PlayProcessor;
   logger: Logger;
   groupId?: string;
@@ -26,9 +27,12 @@ export async function runPlaysConsumer(options: {
     retry: { retries: 10, initialRetryTime: 300 },
   });
   await consumer.connect();
-  await consumer.subscribe({ topic: TOPICS.plays.name, fromBeginning: options.fromBeginning ?? true });
+  await consumer.subscribe({
+    topic: options.topics.plays.name,
+    fromBeginning: options.fromBeginning ?? true,
+  });
   await consumer.run({
-    partitionsConsumedConcurrently: TOPICS.plays.partitions,
+    partitionsConsumedConcurrently: options.topics.plays.partitions,
     eachMessage: async ({ topic, partition, message, heartbeat }) => {
       await withBackoff(() => options.processor.handle(topic, partition, message), {
         attempts: 6,

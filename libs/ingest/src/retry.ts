@@ -1,7 +1,12 @@
 /** Retries `action` with exponential backoff; the last failure is rethrown. */
 export async function withBackoff<T>(
   action: () => Promise<T>,
-  options: { attempts: number; initialMs: number; maxMs: number; onRetry?: (error: unknown, attempt: number) => void },
+  options: {
+    attempts: number;
+    initialMs: number;
+    maxMs: number;
+    onRetry?: (error: unknown, attempt: number) => void;
+  },
 ): Promise<T> {
   let delay = options.initialMs;
   for (let attempt = 1; ; attempt++) {

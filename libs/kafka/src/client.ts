@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { MarqueeConfig } from '@marquee/config';
 import type { Logger } from '@marquee/observability';
-import { TOPICS } from './topics';
+import type { Topics } from './topics';
 
 /** A kafkajs client whose logs go through the process logger. */
 export function createKafka(config: MarqueeConfig['kafka'], logger: Logger): Kafka {
@@ -23,9 +23,9 @@ export function createKafka(config: MarqueeConfig['kafka'], logger: Logger): Kaf
 }
 
 /** Creates the platform's topics where missing (idempotent). */
-export async function ensureTopics(admin: Admin): Promise<string[]> {
+export async function ensureTopics(admin: Admin, topics: Topics): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
-  const missing = Object.values(TOPICS).filter((topic) => !existing.has(topic.name));
+  const missing = Object.values(topics).filter((topic) => !existing.has(topic.name));
   if (missing.length > 0) {
     await admin.createTopics({
       waitForLeaders: true,

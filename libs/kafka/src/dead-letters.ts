@@ -1,14 +1,15 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { DLQ_HEADERS, TOPICS } from './topics';
+import { DLQ_HEADERS, type Topics } from './topics';
 
 /** Sends the original bytes of a bad message to `plays.dlq` with the reason in headers. */
 export async function sendToDeadLetters(
   producer: Producer,
+  topics: Topics,
   source: { topic: string; partition: number; message: KafkaMessage },
   reason: string,
 ): Promise<void> {
   await producer.send({
-    topic: TOPICS.playsDlq.name,
+    topic: topics.playsDlq.name,
     messages: [
       {
         key: source.message.key,

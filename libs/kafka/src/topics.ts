@@ -1,9 +1,25 @@
-/** Kafka topics of the platform; see ARCHITECTURE.md. */
-export const TOPICS = {
-  plays: { name: 'plays', partitions: 6 },
-  playsDlq: { name: 'plays.dlq', partitions: 3 },
-  resultsPublished: { name: 'results.published', partitions: 1 },
-} as const;
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+export interface Topics {
+  plays: TopicSpec;
+  playsDlq: TopicSpec;
+  resultsPublished: TopicSpec;
+}
+
+/**
+ * Kafka topics of the platform (see ARCHITECTURE.md). A prefix gives a test run or a second
+ * environment on the same cluster topics of its own.
+ */
+export function topicsFor(prefix = ''): Topics {
+  return {
+    plays: { name: `${prefix}plays`, partitions: 6 },
+    playsDlq: { name: `${prefix}plays.dlq`, partitions: 3 },
+    resultsPublished: { name: `${prefix}results.published`, partitions: 1 },
+  };
+}
 
 /** Headers a dead letter carries beside the original bytes. */
 export const DLQ_HEADERS = {

@@ -10,6 +10,7 @@ export function createActivities(platform: Platform) {
       lists: platform.lists,
       cache: platform.cache,
       producer: platform.producer,
+      topics: platform.topics,
       logger: platform.logger,
     }),
   };
@@ -23,7 +24,8 @@ export async function createOfflineWorker(
   platform: Platform,
   options: { connection?: NativeConnection; taskQueue?: string; extra?: Partial<WorkerOptions> } = {},
 ): Promise<Worker> {
-  const connection = options.connection ?? (await NativeConnection.connect({ address: platform.config.temporal.address }));
+  const connection =
+    options.connection ?? (await NativeConnection.connect({ address: platform.config.temporal.address }));
   return Worker.create({
     connection,
     namespace: platform.config.temporal.namespace,

@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import type { PublishedResult, ScoredList } from '@marquee/domain';
 import { GLOBAL_MEMBER, type ListsRepository, type PlaysRepository } from '@marquee/cassandra';
 import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
-import { announceResult } from '@marquee/kafka';
+import { announceResult, type Topics } from '@marquee/kafka';
 import { PopularityCounter, listChecksum } from '@marquee/algorithms';
 import type { Logger } from '@marquee/observability';
 
@@ -39,6 +39,7 @@ export interface PopularityActivityDeps {
   lists: ListsRepository;
   cache: Cache;
   producer: Producer;
+  topics: Topics;
   logger: Logger;
 }
 
@@ -61,7 +62,10 @@ export function createPopularityActivities(deps: PopularityActivityDeps) {
         counter = new PopularityCounter({ k: input.k, halfLifeDays: input.halfLifeDays });
       } catch (error) {
         // Bad parameters never get better by retrying.
-        throw ApplicationFailure.nonRetryable(`invalid popularity params: ${(error as Error).message}`, 'InvalidParams');
+        throw ApplicationFailure.nonRetryable(
+          `invalid popularity params: ${(error as Error).message}`,
+          'InvalidParams',
+        );
       }
       let playsScanned = 0;
       const members = new Set<string>();
@@ -71,7 +75,9 @@ export function createPopularityActivities(deps: PopularityActivityDeps) {
         counter.add({ memberId: play.memberId, itemId: play.itemId, at: play.playedAt.getTime() });
       }
       if (playsScanned === 0) {
-        throw new Error('no plays are stored yet: publish plays (marquee plays publish) before computing popularity');
+        throw new Error(
+          'no plays are stored yet: publish plays (marquee plays publish) before computing popularity',
+        );
       }
       const list: ScoredList = counter.top(input.asOf);
       const entries = [{ memberId: GLOBAL_MEMBER, list }];
@@ -91,7 +97,10 @@ export function createPopularityActivities(deps: PopularityActivityDeps) {
         workflowId: input.workflowId,
         createdAt: new Date(input.asOf),
       });
-      deps.logger.info({ list: input.list, version: input.version, playsScanned, items: list.itemIds.length }, 'list computed');
+      deps.logger.info(
+        { list: input.list, version: input.version, playsScanned, items: list.itemIds.length },
+        'list computed',
+      );
       return {
         list: input.list,
         version: input.version,
@@ -108,15 +117,30 @@ export function createPopularityActivities(deps: PopularityActivityDeps) {
     async publishList(input: PublishListInput): Promise<PublishedResult> {
       const { computed } = input;
       const entry = await deps.lists.readEntry(computed.list, computed.version, GLOBAL_MEMBER);
-      if (!entry) throw new Error(`version ${computed.version} of ${computed.list} has no stored entries; recompute it`);
-      await deps.cache.setJson(cacheKeys.listEntry(computed.list, computed.version, GLOBAL_MEMBER), entry, CACHE_TTL_SECONDS.list);
+      if (!entry)
+        throw new Error(
+          `version ${computed.version} of ${computed.list} has no stored entries; recompute it`,
+        );
+      await deps.cache.setJson(
+        cacheKeys.listEntry(computed.list, computed.version, GLOBAL_MEMBER),
+        entry,
+        CACHE_TTL_SECONDS.list,
+      );
       const previous = await deps.lists.champion(computed.list);
-      const champion = await deps.lists.promote(computed.list, computed.version, `published by ${input.workflowId}`);
+      const champion = await deps.lists.promote(
+        computed.list,
+        computed.version,
+        `published by ${input.workflowId}`,
+      );
       await deps.lists.setStatus(computed.list, computed.version, 'champion');
       if (previous && previous.version !== computed.version) {
         await deps.lists.setStatus(computed.list, previous.version, 'retired');
       }
-      await deps.cache.setJson(cacheKeys.champion(computed.list), champion.version, CACHE_TTL_SECONDS.champion);
+      await deps.cache.setJson(
+        cacheKeys.champion(computed.list),
+        champion.version,
+        CACHE_TTL_SECONDS.champion,
+      );
       const result: PublishedResult = {
         list: computed.list,
         algorithm: computed.algorithm,
@@ -127,7 +151,7 @@ export function createPopularityActivities(deps: PopularityActivityDeps) {
         checksum: computed.checksum,
         publishedAt: champion.announcedAt.toISOString(),
       };
-      await announceResult(deps.producer, result);
+      await announceResult(deps.producer, deps.topics, result);
       deps.logger.info({ list: computed.list, version: computed.version }, 'list published');
       return result;
     },

@@ -30,7 +30,10 @@ export function blendRows(input: BlendInput): Row[] {
     });
   }
   if (input.popular) {
-    const seen = new Set([...input.recentPlays.map((p) => p.itemId), ...input.continueWatching.map((e) => e.itemId)]);
+    const seen = new Set([
+      ...input.recentPlays.map((p) => p.itemId),
+      ...input.continueWatching.map((e) => e.itemId),
+    ]);
     const items = [];
     const { itemIds, scores } = input.popular.list;
     for (let i = 0; i < itemIds.length && items.length < input.itemsPerRow; i++) {

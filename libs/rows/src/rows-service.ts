@@ -32,7 +32,13 @@ export class RowsService {
     ]);
     const needed = [...continueWatching.map((e) => e.itemId), ...(popular?.list.itemIds ?? [])];
     const titles = await this.resolveTitles(needed);
-    const rows = blendRows({ continueWatching, recentPlays, popular, titles, itemsPerRow: options.itemsPerRow });
+    const rows = blendRows({
+      continueWatching,
+      recentPlays,
+      popular,
+      titles,
+      itemsPerRow: options.itemsPerRow,
+    });
     return { memberId, rows, servedAt: new Date().toISOString() };
   }
 

@@ -9,7 +9,7 @@ import {
   createCassandraClient,
   migrate,
 } from '@marquee/cassandra';
-import { PRODUCER_OPTIONS, createKafka, ensureTopics } from '@marquee/kafka';
+import { PRODUCER_OPTIONS, createKafka, ensureTopics, topicsFor, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import { ContinueWatchingSignal, RecentPlaysSignal } from '@marquee/signals';
 
@@ -20,6 +20,7 @@ export interface Platform {
   cassandra: Client;
   cache: Cache;
   kafka: Kafka;
+  topics: Topics;
   producer: Producer;
   plays: PlaysRepository;
   lists: ListsRepository;
@@ -48,17 +49,21 @@ export async function connectPlatform(
   const cassandra = createCassandraClient(config.cassandra, config.cassandra.keyspace);
   await cassandra.connect();
   const kafka = createKafka(config.kafka, logger);
+  const topics = topicsFor(config.kafka.topicPrefix);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const created = await ensureTopics(admin);
+    const created = await ensureTopics(admin, topics);
     if (created.length > 0) logger.info({ created }, 'kafka topics created');
   } finally {
     await admin.disconnect();
   }
   const producer = kafka.producer(PRODUCER_OPTIONS);
   await producer.connect();
-  const cache = new Cache(config.memcached.servers, logger, { timeoutMs: options.cacheTimeoutMs ?? 50 });
+  const cache = new Cache(config.memcached.servers, logger, {
+    timeoutMs: options.cacheTimeoutMs ?? 50,
+    namespace: config.cassandra.keyspace,
+  });
   const plays = new PlaysRepository(cassandra);
   return {
     config,
@@ -66,6 +71,7 @@ export async function connectPlatform(
     cassandra,
     cache,
     kafka,
+    topics,
     producer,
     plays,
     lists: new ListsRepository(cassandra),

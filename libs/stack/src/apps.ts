@@ -82,9 +82,12 @@ export class AppSupervisor {
         const deadline = Date.now() + 120_000;
         while (!(await httpOk(health))) {
           if (child.exitCode !== null) {
-            throw new Error(`${spec.name} exited with ${child.exitCode}. Last lines of ${logFile}:\n${tailOf(logFile)}`);
+            throw new Error(
+              `${spec.name} exited with ${child.exitCode}. Last lines of ${logFile}:\n${tailOf(logFile)}`,
+            );
           }
-          if (Date.now() > deadline) throw new Error(`${spec.name} did not answer ${health} within 120s; see ${logFile}`);
+          if (Date.now() > deadline)
+            throw new Error(`${spec.name} did not answer ${health} within 120s; see ${logFile}`);
           await new Promise((resolve) => setTimeout(resolve, 300));
         }
         this.log(`${spec.name}: healthy on port ${spec.port}`);

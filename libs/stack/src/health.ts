@@ -16,7 +16,9 @@ export const healthChecks: Record<ServerName, (config: MarqueeConfig) => Promise
     });
     try {
       const version = await new Promise<string>((resolve, reject) => {
-        client.stats((error, _server, stats) => (error ? reject(error) : resolve(String(stats?.['version']))));
+        client.stats((error, _server, stats) =>
+          error ? reject(error) : resolve(String(stats?.['version'])),
+        );
       });
       return `memcached ${version}`;
     } finally {
@@ -27,7 +29,9 @@ export const healthChecks: Record<ServerName, (config: MarqueeConfig) => Promise
   async temporal(config) {
     const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 2000 });
     try {
-      const response = await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+      const response = await connection.workflowService.describeNamespace({
+        namespace: config.temporal.namespace,
+      });
       return `namespace ${response.namespaceInfo?.name ?? config.temporal.namespace} is ${String(response.namespaceInfo?.state)}`;
     } finally {
       await connection.close();

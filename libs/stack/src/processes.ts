@@ -39,7 +39,12 @@ export function runFetch(script: string, env: Record<string, string>): void {
  * Starts a run script detached in its own process group, logging to `logFile`, and records its pid.
  * The group lets `stop` end the JVM or binary the script execs, and nothing else.
  */
-export function startDetached(script: string, env: Record<string, string>, pidFile: string, logFile: string): number {
+export function startDetached(
+  script: string,
+  env: Record<string, string>,
+  pidFile: string,
+  logFile: string,
+): number {
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'a');

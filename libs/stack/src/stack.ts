@@ -41,7 +41,12 @@ async function probe(spec: ServerSpec, config: MarqueeConfig): Promise<{ ok: boo
   }
 }
 
-async function waitHealthy(spec: ServerSpec, config: MarqueeConfig, pid: number, logFile: string): Promise<string> {
+async function waitHealthy(
+  spec: ServerSpec,
+  config: MarqueeConfig,
+  pid: number,
+  logFile: string,
+): Promise<string> {
   const deadline = Date.now() + spec.startTimeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -49,7 +54,9 @@ async function waitHealthy(spec: ServerSpec, config: MarqueeConfig, pid: number,
     if (result.ok) return result.detail;
     last = result.detail;
     if (!isAlive(pid)) {
-      throw new Error(`${spec.name} exited during start-up (${last}). Last lines of ${logFile}:\n${tailOf(logFile)}`);
+      throw new Error(
+        `${spec.name} exited during start-up (${last}). Last lines of ${logFile}:\n${tailOf(logFile)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

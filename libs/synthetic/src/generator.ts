@@ -2,16 +2,61 @@ import { DEVICES, type CatalogItem, type Device, type Play } from '@marquee/doma
 import { drawIndex, seededRandom } from './random';
 
 export const GENRES = [
-  'Drama', 'Comedy', 'Thriller', 'Documentary', 'Animation', 'Sci-Fi', 'Romance', 'Horror', 'Action', 'Family',
+  'Drama',
+  'Comedy',
+  'Thriller',
+  'Documentary',
+  'Animation',
+  'Sci-Fi',
+  'Romance',
+  'Horror',
+  'Action',
+  'Family',
 ] as const;
 
 const ADJECTIVES = [
-  'Silent', 'Crimson', 'Last', 'Hidden', 'Golden', 'Broken', 'Midnight', 'Distant', 'Wild', 'Secret',
-  'Electric', 'Frozen', 'Lost', 'Burning', 'Quiet', 'Northern', 'Hollow', 'Bright', 'Savage', 'Gentle',
+  'Silent',
+  'Crimson',
+  'Last',
+  'Hidden',
+  'Golden',
+  'Broken',
+  'Midnight',
+  'Distant',
+  'Wild',
+  'Secret',
+  'Electric',
+  'Frozen',
+  'Lost',
+  'Burning',
+  'Quiet',
+  'Northern',
+  'Hollow',
+  'Bright',
+  'Savage',
+  'Gentle',
 ];
 const NOUNS = [
-  'River', 'Empire', 'Garden', 'Signal', 'Harbor', 'Kingdom', 'Letter', 'Orbit', 'Station', 'Summer',
-  'Forest', 'Mirror', 'Voyage', 'Island', 'Protocol', 'Canyon', 'Carnival', 'Archive', 'Frontier', 'Lantern',
+  'River',
+  'Empire',
+  'Garden',
+  'Signal',
+  'Harbor',
+  'Kingdom',
+  'Letter',
+  'Orbit',
+  'Station',
+  'Summer',
+  'Forest',
+  'Mirror',
+  'Voyage',
+  'Island',
+  'Protocol',
+  'Canyon',
+  'Carnival',
+  'Archive',
+  'Frontier',
+  'Lantern',
 ];
 
 export interface SyntheticMember {
@@ -77,7 +122,12 @@ export function generateDataset(options: GeneratorOptions): SyntheticDataset {
   for (let m = 0; m < options.members; m++) {
     const genres = new Set<string>([pick(GENRES)]);
     if (random() < 0.6) genres.add(pick(GENRES));
-    members.push({ memberId: `m${m + 1}`, genres: [...genres], device: pick(DEVICES), peakHour: pick([8, 12, 19, 21, 23]) });
+    members.push({
+      memberId: `m${m + 1}`,
+      genres: [...genres],
+      device: pick(DEVICES),
+      peakHour: pick([8, 12, 19, 21, 23]),
+    });
   }
 
   const plays: Play[] = [];
@@ -98,7 +148,10 @@ export function generateDataset(options: GeneratorOptions): SyntheticDataset {
       const item = catalog[drawIndex(cumulative, random)] as CatalogItem;
       const day = Math.floor(random() * options.days);
       const hour = (member.peakHour + Math.round((random() - 0.5) * 4) + 24) % 24;
-      const timestamp = Math.min(options.now.getTime() - 1000, start + day * dayMs + hour * 3600_000 + Math.floor(random() * 3600_000));
+      const timestamp = Math.min(
+        options.now.getTime() - 1000,
+        start + day * dayMs + hour * 3600_000 + Math.floor(random() * 3600_000),
+      );
       const durationMs = (20 + Math.floor(random() * 100)) * 60_000;
       const finished = random() < 0.55;
       plays.push({

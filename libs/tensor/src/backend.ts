@@ -25,13 +25,15 @@ async function choose(): Promise<BackendChoice> {
   // Native TensorFlow first (GPU, then CPU build); their install needs libtensorflow, often absent.
   for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     const failure = tryRequire(name);
-    if (!failure && (await tf.setBackend('tensorflow'))) return { backend: 'tensorflow', provider: name, skipped };
+    if (!failure && (await tf.setBackend('tensorflow')))
+      return { backend: 'tensorflow', provider: name, skipped };
     skipped.push(failure ?? `${name}: backend did not initialise`);
   }
   const wasmFailure = tryRequire('@tensorflow/tfjs-backend-wasm');
   if (!wasmFailure) {
     try {
-      if (await tf.setBackend('wasm')) return { backend: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', skipped };
+      if (await tf.setBackend('wasm'))
+        return { backend: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', skipped };
       skipped.push('@tensorflow/tfjs-backend-wasm: backend did not initialise');
     } catch (error) {
       skipped.push(`@tensorflow/tfjs-backend-wasm: ${(error as Error).message}`);

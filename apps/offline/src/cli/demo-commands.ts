@@ -8,7 +8,9 @@ import { positiveInt } from './options';
 function printSummary(summary: DemoSummary): void {
   console.log(`\nworkflow ${summary.workflowId}: ${summary.runStatus} (version ${summary.version})`);
   console.log(`plays published ${summary.playsPublished}, stored ${summary.playsStored}`);
-  console.log(`live play of "${summary.livePlay.title}" reflected in ${summary.member}'s rows in ${summary.livePlay.reflectedInMs} ms`);
+  console.log(
+    `live play of "${summary.livePlay.title}" reflected in ${summary.member}'s rows in ${summary.livePlay.reflectedInMs} ms`,
+  );
   for (const row of summary.rows) {
     console.log(`  ${row.title} [${row.source}]: ${row.items.map((i) => i.title).join(' · ')}`);
   }
@@ -31,7 +33,12 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
     .option('--json', 'print one JSON object')
     .action(async (opts: { seed: number; members: number; json?: boolean }) => {
       const log = opts.json ? () => undefined : (line: string) => console.log(line);
-      const summary = await runDemo(config(), createLogger('demo', 'warn'), { ...DEFAULT_DEMO, ...opts }, log);
+      const summary = await runDemo(
+        config(),
+        createLogger('demo', 'warn', true),
+        { ...DEFAULT_DEMO, ...opts },
+        log,
+      );
       if (opts.json) console.log(JSON.stringify(summary));
       else printSummary(summary);
     });
@@ -44,13 +51,15 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
       const log = (line: string) => console.log(line);
       const apps = new AppSupervisor(c, log);
       const stop = async () => {
-        console.log('\nstopping the apps (the servers keep running; `npm run marquee -- stack down` stops them)');
+        console.log(
+          '\nstopping the apps (the servers keep running; `npm run marquee -- stack down` stops them)',
+        );
         await apps.stop();
         process.exit(0);
       };
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
-      const summary = await runDemo(c, createLogger('start', 'warn'), DEFAULT_DEMO, log, apps);
+      const summary = await runDemo(c, createLogger('start', 'warn', true), DEFAULT_DEMO, log, apps);
       printSummary(summary);
       printUrls(summary);
       console.log('\nlogs are in', `${c.stateDir}/logs`, '- press Ctrl-C to stop the apps');

@@ -13,7 +13,8 @@ export function positiveInt(max = Number.MAX_SAFE_INTEGER) {
 
 export function positiveNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
   return n;
 }
 
@@ -30,7 +31,8 @@ export function serverList(allowed: readonly string[]) {
   return (value: string): string[] => {
     const names = value.split(',').map((s) => s.trim());
     const unknown = names.filter((n) => !allowed.includes(n));
-    if (unknown.length > 0) throw new InvalidArgumentError(`unknown server(s) ${unknown.join(', ')}; known: ${allowed.join(', ')}`);
+    if (unknown.length > 0)
+      throw new InvalidArgumentError(`unknown server(s) ${unknown.join(', ')}; known: ${allowed.join(', ')}`);
     return names;
   };
 }

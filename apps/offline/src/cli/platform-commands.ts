@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Client, Connection } from '@temporalio/client';
 import type { MarqueeConfig } from '@marquee/config';
 import { DEVICES, ValidationError, parseOrThrow, playSchema, type Play } from '@marquee/domain';
-import { createKafka, ensureTopics, publishPlays } from '@marquee/kafka';
+import { createKafka, ensureTopics, publishPlays, topicsFor } from '@marquee/kafka';
 import { createCassandraClient, migrate } from '@marquee/cassandra';
 import { createLogger } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
@@ -30,7 +30,12 @@ async function readPlaysFile(file: string): Promise<Play[]> {
     try {
       plays.push(parseOrThrow(playSchema, json, `play at ${file}:${lineNo}`));
     } catch (error) {
-      throw error instanceof ValidationError ? new ValidationError(error.issues.map((i) => `${file}:${lineNo}: ${i}`), 'plays file') : error;
+      throw error instanceof ValidationError
+        ? new ValidationError(
+            error.issues.map((i) => `${file}:${lineNo}: ${i}`),
+            'plays file',
+          )
+        : error;
     }
   }
   return plays;
@@ -51,18 +56,39 @@ export function registerPlatformCommands(program: Command, config: () => Marquee
       }
     });
 
-  program
-    .command('topics')
-    .description('Kafka topics')
+  const topics = program.command('topics').description('Kafka topics');
+  topics
     .command('create')
     .description('create plays (6 partitions), plays.dlq and results.published where missing')
     .action(async () => {
       const c = config();
-      const admin = createKafka(c.kafka, createLogger('cli')).admin();
+      const admin = createKafka(c.kafka, createLogger('cli', 'warn', true)).admin();
       await admin.connect();
       try {
-        const created = await ensureTopics(admin);
+        const created = await ensureTopics(admin, topicsFor(c.kafka.topicPrefix));
         console.log(created.length ? `created ${created.join(', ')}` : 'topics exist');
+      } finally {
+        await admin.disconnect();
+      }
+    });
+  topics
+    .command('delete-prefixed')
+    .description('delete the topics of a test run or throwaway environment (only prefixed ones)')
+    .argument('<prefix>', 'topic prefix, e.g. test.abc.')
+    .action(async (prefix: string) => {
+      if (!/^[A-Za-z0-9._-]{3,40}$/.test(prefix)) {
+        throw new ValidationError(
+          [`<prefix>: '${prefix}' must be 3-40 characters of letters, digits, . _ -`],
+          'arguments',
+        );
+      }
+      const c = config();
+      const admin = createKafka(c.kafka, createLogger('cli', 'warn', true)).admin();
+      await admin.connect();
+      try {
+        const doomed = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
+        if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 10_000 });
+        console.log(doomed.length ? `deleted ${doomed.join(', ')}` : `no topics start with ${prefix}`);
       } finally {
         await admin.disconnect();
       }
@@ -98,9 +124,14 @@ export function registerPlatformCommands(program: Command, config: () => Marquee
         positionMs: number;
         durationMs: number;
       }) => {
-        const sources = [opts.file !== undefined, opts.synthetic === true, opts.user !== undefined].filter(Boolean).length;
+        const sources = [opts.file !== undefined, opts.synthetic === true, opts.user !== undefined].filter(
+          Boolean,
+        ).length;
         if (sources !== 1) {
-          throw new ValidationError(['choose exactly one of --file <path>, --synthetic, or --user <id> --item <id>'], 'flags');
+          throw new ValidationError(
+            ['choose exactly one of --file <path>, --synthetic, or --user <id> --item <id>'],
+            'flags',
+          );
         }
         let plays: Play[];
         if (opts.file) plays = await readPlaysFile(opts.file);
@@ -130,9 +161,10 @@ export function registerPlatformCommands(program: Command, config: () => Marquee
             ),
           ];
         }
-        const platform = await connectPlatform(config(), createLogger('cli'));
+        const platform = await connectPlatform(config(), createLogger('cli', 'warn', true));
         try {
-          for (let i = 0; i < plays.length; i += 500) await publishPlays(platform.producer, plays.slice(i, i + 500));
+          for (let i = 0; i < plays.length; i += 500)
+            await publishPlays(platform.producer, platform.topics, plays.slice(i, i + 500));
           console.log(`published ${plays.length} play(s) to plays`);
         } finally {
           await platform.close();
@@ -163,7 +195,11 @@ export function registerPlatformCommands(program: Command, config: () => Marquee
         if (!opts.json) console.log(`started ${workflowId}; waiting (needs a running offline worker)`);
         const result = await handle.result();
         const status = (await handle.describe()).status.name;
-        console.log(opts.json ? JSON.stringify({ workflowId, status, ...result }) : `${status}: version ${result.version}, ${result.items} titles from ${result.playsScanned} plays`);
+        console.log(
+          opts.json
+            ? JSON.stringify({ workflowId, status, ...result })
+            : `${status}: version ${result.version}, ${result.items} titles from ${result.playsScanned} plays`,
+        );
       } finally {
         await connection.close();
       }

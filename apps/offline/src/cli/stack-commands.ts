@@ -11,13 +11,17 @@ function printStatus(servers: ServerStatus[]): void {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     const who = s.pid ? `pid ${s.pid}` : s.state === 'external' ? 'not started by marquee' : '';
-    console.log(`${s.name.padEnd(10)} ${s.state.padEnd(9)} ${ports.padEnd(36)} ${who}  ${s.health ?? s.error ?? ''}`);
+    console.log(
+      `${s.name.padEnd(10)} ${s.state.padEnd(9)} ${ports.padEnd(36)} ${who}  ${s.health ?? s.error ?? ''}`,
+    );
     console.log(`${''.padEnd(10)} log: ${s.logFile}`);
   }
 }
 
 export function registerStackCommands(program: Command, config: () => MarqueeConfig): void {
-  const stack = program.command('stack').description('the local Kafka, Cassandra, Temporal and memcached servers');
+  const stack = program
+    .command('stack')
+    .description('the local Kafka, Cassandra, Temporal and memcached servers');
   stack
     .command('up')
     .description('fetch (first run) and start the servers; waits on real health checks; idempotent')

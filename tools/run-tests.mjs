@@ -1,0 +1,69 @@
+// `npm test` after build, lint and format: starts the local stack when it is not running (and
+// stops only what it started), isolates this run (its own keyspace, topics, task queue and cache
+// namespace), then runs every compiled *.test.js with node's test runner, one file at a time.
+import { spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const cli = path.join(root, 'dist/apps/offline/src/cli/main.js');
+
+function findTests(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(full);
+    return entry.name.endsWith('.test.js') ? [full] : [];
+  });
+}
+
+const filter = process.argv.slice(2);
+const tests = ['apps', 'libs', 'signals', 'workflows']
+  .flatMap((dir) => findTests(path.join(root, 'dist', dir)))
+  .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
+  .sort();
+if (tests.length === 0) {
+  console.error('run-tests: no compiled tests found; run `npm run build` first');
+  process.exit(1);
+}
+
+const run = `t${Date.now().toString(36)}`;
+const env = {
+  ...process.env,
+  MARQUEE_KEYSPACE: process.env.MARQUEE_TEST_KEYSPACE ?? 'marquee_test',
+  MARQUEE_TOPIC_PREFIX: `test.${run}.`,
+  MARQUEE_TASK_QUEUE: `marquee-test-${run}`,
+  KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
+
+console.log('run-tests: starting the local stack where it is not running');
+const up = spawnSync(process.execPath, [cli, 'stack', 'up', '--json'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (up.status !== 0) {
+  console.error(`run-tests: the local stack did not come up:\n${up.stdout}`);
+  process.exit(1);
+}
+const { started } = JSON.parse(up.stdout.trim().split('\n').pop());
+console.log(`run-tests: stack ready (started now: ${started.join(', ') || 'none'})`);
+
+let status = 1;
+try {
+  const result = spawnSync(
+    process.execPath,
+    ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=300000', ...tests],
+    { env, stdio: 'inherit', cwd: root },
+  );
+  status = result.status ?? 1;
+} finally {
+  // Test topics are throwaway; delete them so runs do not accumulate partitions.
+  try {
+    execFileSync(process.execPath, [cli, 'topics', 'delete-prefixed', `test.${run}.`], { env, stdio: 'inherit' });
+  } catch {
+    console.error('run-tests: could not delete this run\'s test topics');
+  }
+  if (started.length > 0) {
+    console.log(`run-tests: stopping what this run started: ${started.join(', ')}`);
+    spawnSync(process.execPath, [cli, 'stack', 'down', '--only', started.join(',')], { env, stdio: 'inherit' });
+  }
+}
+process.exit(status);

@@ -33,12 +33,20 @@ const env = {
   MARQUEE_KEYSPACE: process.env.MARQUEE_TEST_KEYSPACE ?? 'marquee_test',
   MARQUEE_TOPIC_PREFIX: `test.${run}.`,
   MARQUEE_TASK_QUEUE: `marquee-test-${run}`,
+  // The end-to-end test starts the three apps as processes; keep them off a running platform's ports.
+  MARQUEE_ONLINE_PORT: process.env.MARQUEE_TEST_ONLINE_PORT ?? '13000',
+  MARQUEE_NEARLINE_PORT: process.env.MARQUEE_TEST_NEARLINE_PORT ?? '13001',
+  MARQUEE_OFFLINE_PORT: process.env.MARQUEE_TEST_OFFLINE_PORT ?? '13002',
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
 
 console.log('run-tests: starting the local stack where it is not running');
-const up = spawnSync(process.execPath, [cli, 'stack', 'up', '--json'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const up = spawnSync(process.execPath, [cli, 'stack', 'up', '--json'], {
+  env,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 if (up.status !== 0) {
   console.error(`run-tests: the local stack did not come up:\n${up.stdout}`);
   process.exit(1);
@@ -57,13 +65,19 @@ try {
 } finally {
   // Test topics are throwaway; delete them so runs do not accumulate partitions.
   try {
-    execFileSync(process.execPath, [cli, 'topics', 'delete-prefixed', `test.${run}.`], { env, stdio: 'inherit' });
+    execFileSync(process.execPath, [cli, 'topics', 'delete-prefixed', `test.${run}.`], {
+      env,
+      stdio: 'inherit',
+    });
   } catch {
-    console.error('run-tests: could not delete this run\'s test topics');
+    console.error("run-tests: could not delete this run's test topics");
   }
   if (started.length > 0) {
     console.log(`run-tests: stopping what this run started: ${started.join(', ')}`);
-    spawnSync(process.execPath, [cli, 'stack', 'down', '--only', started.join(',')], { env, stdio: 'inherit' });
+    spawnSync(process.execPath, [cli, 'stack', 'down', '--only', started.join(',')], {
+      env,
+      stdio: 'inherit',
+    });
   }
 }
 process.exit(status);

@@ -32,7 +32,9 @@ export const healthChecks: Record<ServerName, (config: MarqueeConfig) => Promise
       const response = await connection.workflowService.describeNamespace({
         namespace: config.temporal.namespace,
       });
-      return `namespace ${response.namespaceInfo?.name ?? config.temporal.namespace} is ${String(response.namespaceInfo?.state)}`;
+      const states: Record<number, string> = { 1: 'registered', 2: 'deprecated', 3: 'deleted' };
+      const state = states[Number(response.namespaceInfo?.state)] ?? 'in an unknown state';
+      return `namespace ${response.namespaceInfo?.name ?? config.temporal.namespace} ${state}`;
     } finally {
       await connection.close();
     }

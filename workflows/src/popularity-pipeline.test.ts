@@ -88,7 +88,7 @@ describe('popularity pipeline workflow (real Temporal dev server)', () => {
     });
     const result = await handle.result();
     assert.equal((await handle.describe()).status.name, 'COMPLETED');
-    assert.match(result.version, /^v\d{8}T\d{6}Z-[0-9a-f-]{8}$/);
+    assert.match(result.version, /^v\d{8}T\d{6}Z-[0-9a-f]{12}$/);
 
     const champion = await platform.lists.champion(list);
     assert.equal(champion?.version, result.version);

@@ -11,14 +11,16 @@ const dirs = manifest.workspaces.flatMap((pattern) => {
   const parent = pattern.slice(0, -2);
   return fs.readdirSync(path.join(root, parent)).map((name) => `${parent}/${name}`);
 });
+// An optional argument builds the links into another compiled tree (a scratch outDir).
+const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 let linked = 0;
 for (const dir of dirs) {
   const pkgFile = path.join(root, dir, 'package.json');
   if (!fs.existsSync(pkgFile)) continue;
   const { name } = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-  const index = path.join(root, 'dist', dir, 'src', 'index.js');
+  const index = path.join(dist, dir, 'src', 'index.js');
   if (!fs.existsSync(index)) continue;
-  const target = path.join(root, 'dist', 'node_modules', ...name.split('/'));
+  const target = path.join(dist, 'node_modules', ...name.split('/'));
   fs.mkdirSync(target, { recursive: true });
   fs.writeFileSync(
     path.join(target, 'package.json'),
@@ -26,4 +28,4 @@ for (const dir of dirs) {
   );
   linked += 1;
 }
-console.log(`link-dist: ${linked} workspace packages resolvable from dist/`);
+console.log(`link-dist: ${linked} workspace packages resolvable from ${path.relative(root, dist) || '.'}/`);

@@ -1,13 +1,13 @@
 import type { ScoredList } from '@marquee/domain';
 
-export interface PopularityParams {
+export interface PopularityCounterParams {
   /** How many titles the list keeps. */
   k: number;
   /** A play loses half its weight every `halfLifeDays` (trending = short, popular = long). */
   halfLifeDays: number;
 }
 
-export interface Interaction {
+export interface TimedPlay {
   memberId: string;
   itemId: string;
   at: number;
@@ -21,14 +21,14 @@ export interface Interaction {
 export class PopularityCounter {
   private readonly latest = new Map<string, number>();
 
-  constructor(private readonly params: PopularityParams) {
+  constructor(private readonly params: PopularityCounterParams) {
     if (!Number.isInteger(params.k) || params.k < 1)
       throw new RangeError(`k must be a positive integer, got ${params.k}`);
     if (!(params.halfLifeDays > 0))
       throw new RangeError(`halfLifeDays must be positive, got ${params.halfLifeDays}`);
   }
 
-  add(interaction: Interaction): void {
+  add(interaction: TimedPlay): void {
     const key = `${interaction.memberId}\u0000${interaction.itemId}`;
     const seen = this.latest.get(key);
     if (seen === undefined || interaction.at > seen) this.latest.set(key, interaction.at);

@@ -1,0 +1,111 @@
+/**
+ * Top-k selection over a score row with exclusions, without sorting the whole row: a size-k min-heap
+ * kept in typed arrays. Ties break toward the lower item index, so results are deterministic.
+ */
+export class TopK {
+  readonly items: Int32Array;
+  readonly scores: Float32Array;
+  private size = 0;
+
+  constructor(readonly k: number) {
+    this.items = new Int32Array(k);
+    this.scores = new Float32Array(k);
+  }
+
+  reset(): void {
+    this.size = 0;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Worse than the current minimum: (score, item) ordering with lower item winning ties. */
+  private less(aScore: number, aItem: number, bScore: number, bItem: number): boolean {
+    return aScore < bScore || (aScore === bScore && aItem > bItem);
+  }
+
+  push(item: number, score: number): void {
+    const { items, scores, k } = this;
+    if (this.size < k) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.less(score, item, scores[parent] as number, items[parent] as number)) break;
+        items[i] = items[parent] as number;
+        scores[i] = scores[parent] as number;
+        i = parent;
+      }
+      items[i] = item;
+      scores[i] = score;
+      return;
+    }
+    if (k === 0 || !this.less(scores[0] as number, items[0] as number, score, item)) return;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= k) break;
+      const right = left + 1;
+      let child = left;
+      if (
+        right < k &&
+        this.less(
+          scores[right] as number,
+          items[right] as number,
+          scores[left] as number,
+          items[left] as number,
+        )
+      ) {
+        child = right;
+      }
+      if (!this.less(scores[child] as number, items[child] as number, score, item)) break;
+      items[i] = items[child] as number;
+      scores[i] = scores[child] as number;
+      i = child;
+    }
+    items[i] = item;
+    scores[i] = score;
+  }
+
+  /** Writes the kept entries best first into `outItems`/`outScores` at `offset`, padding with -1. */
+  drainSorted(outItems: Int32Array, outScores: Float32Array, offset: number): void {
+    const n = this.size;
+    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) =>
+      this.less(
+        this.scores[a] as number,
+        this.items[a] as number,
+        this.scores[b] as number,
+        this.items[b] as number,
+      )
+        ? 1
+        : -1,
+    );
+    for (let j = 0; j < this.k; j++) {
+      const src = order[j];
+      outItems[offset + j] = src === undefined ? -1 : (this.items[src] as number);
+      outScores[offset + j] = src === undefined ? Number.NEGATIVE_INFINITY : (this.scores[src] as number);
+    }
+    this.size = 0;
+  }
+}
+
+/** Top-k of `scores` for one member, skipping `exclude` (sorted item indices of their history). */
+export function topKExcluding(
+  scores: Float32Array,
+  exclude: Int32Array,
+  excludeStart: number,
+  excludeEnd: number,
+  heap: TopK,
+  outItems: Int32Array,
+  outScores: Float32Array,
+  offset: number,
+): void {
+  heap.reset();
+  let e = excludeStart;
+  for (let i = 0; i < scores.length; i++) {
+    while (e < excludeEnd && (exclude[e] as number) < i) e++;
+    if (e < excludeEnd && exclude[e] === i) continue;
+    heap.push(i, scores[i] as number);
+  }
+  heap.drainSorted(outItems, outScores, offset);
+}

@@ -1,1 +1,3 @@
+export * from './version';
 export * from './popularity-pipeline';
+export * from './training-pipeline';

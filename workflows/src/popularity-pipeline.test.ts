@@ -8,15 +8,8 @@ import type { PublishedResult } from '@marquee/domain';
 import { GLOBAL_MEMBER } from '@marquee/cassandra';
 import { createOfflineWorker } from '@marquee/pipeline';
 import type { Platform } from '@marquee/runtime';
-import { connectTestPlatform, testConfig, uniqueId, waitFor } from '@marquee/testkit';
+import { causeChain, connectTestPlatform, testConfig, uniqueId, waitFor } from '@marquee/testkit';
 import { popularityPipeline } from './popularity-pipeline';
-
-/** Messages of an error and its causes, outermost first. */
-function causeChain(error: unknown): string {
-  const messages: string[] = [];
-  for (let e = error as Error | undefined; e; e = e.cause as Error | undefined) messages.push(e.message);
-  return messages.join(' <- ');
-}
 
 describe('popularity pipeline workflow (real Temporal dev server)', () => {
   let env: TestWorkflowEnvironment;

@@ -1,6 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PopularityActivities } from '@marquee/pipeline';
 import type { PublishedResult } from '@marquee/domain';
+import { versionFor } from './version';
 
 export interface PopularityPipelineInput {
   list?: string;
@@ -25,19 +26,6 @@ const { computePopularList, publishList } = proxyActivities<PopularityActivities
     maximumAttempts: 5,
   },
 });
-
-/**
- * `v20261122T203000Z-4f1c2a9b7d3e`: sorts by time, unique per run, the same on every replay.
- * The suffix is the run id's tail: Temporal's run ids are UUIDv7, whose head is a timestamp that
- * runs started in the same second share.
- */
-export function versionFor(startedAt: Date, runId: string): string {
-  const stamp = startedAt
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `v${stamp}-${runId.replace(/-/g, '').slice(-12)}`;
-}
 
 /** Snapshot plays → count decayed popularity → write a new version → publish it as champion. */
 export async function popularityPipeline(

@@ -51,3 +51,7 @@ export interface Algorithm<P = unknown, M extends TrainedModel = TrainedModel> {
   serialize(model: M): Uint8Array;
   deserialize(bytes: Uint8Array): M;
 }
+
+/** Any algorithm, for code that handles them by name (registry, evaluation, pipelines). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAlgorithm = Algorithm<any, any>;

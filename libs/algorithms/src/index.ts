@@ -4,5 +4,6 @@ export * from './algorithm';
 export * from './matrix';
 export * from './top-k';
 export * from './serialization';
+export * from './matrix-artifact';
 export * from './popularity-algorithm';
 export * from './registry';

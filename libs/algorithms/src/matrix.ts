@@ -100,8 +100,11 @@ export function buildMatrix(
 /** The transpose (rows = items), for algorithms that work item by item. */
 export function transpose(m: InteractionMatrix): InteractionMatrix {
   const counts = new Int32Array(m.numItems + 1);
-  for (let p = 0; p < m.indices.length; p++) counts[(m.indices[p] as number) + 1]! += 1;
-  for (let i = 0; i < m.numItems; i++) counts[i + 1]! += counts[i] as number;
+  for (let p = 0; p < m.indices.length; p++) {
+    const slot = (m.indices[p] as number) + 1;
+    counts[slot] = (counts[slot] as number) + 1;
+  }
+  for (let i = 0; i < m.numItems; i++) counts[i + 1] = (counts[i + 1] as number) + (counts[i] as number);
   const indptr = counts.slice();
   const cursor = counts.slice(0, m.numItems);
   const indices = new Int32Array(m.indices.length);
@@ -110,7 +113,8 @@ export function transpose(m: InteractionMatrix): InteractionMatrix {
   for (let u = 0; u < m.numUsers; u++) {
     for (let p = m.indptr[u] as number; p < (m.indptr[u + 1] as number); p++) {
       const i = m.indices[p] as number;
-      const q = cursor[i]!++;
+      const q = cursor[i] as number;
+      cursor[i] = q + 1;
       indices[q] = u;
       values[q] = m.values[p] as number;
       if (times && m.times) times[q] = m.times[p] as number;

@@ -42,7 +42,7 @@ export const popularity: Algorithm<PopularityParams, PopularityModel> = {
         halfLifeMs > 0 && data.times
           ? Math.pow(2, -Math.max(0, (asOf as number) - (data.times[p] as number)) / halfLifeMs)
           : 1;
-      scores[item]! += weight;
+      scores[item] = (scores[item] as number) + weight;
     }
     context.onProgress?.({ step: 'count', done: 1, total: 1 });
     return { algorithm: 'popularity', userIds: data.userIds, itemIds: data.itemIds, scores };

@@ -3,3 +3,6 @@ export * from './migrations';
 export * from './catalog-repository';
 export * from './plays-repository';
 export * from './lists-repository';
+export * from './blob-store';
+export * from './models-repository';
+export * from './registrations-repository';

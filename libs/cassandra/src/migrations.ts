@@ -49,6 +49,29 @@ export const MIGRATIONS: Migration[] = [
        ) WITH CLUSTERING ORDER BY (announced_at DESC)`,
     ],
   },
+  {
+    version: 2,
+    name: 'model registry, algorithm registrations, chunked blobs',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS blobs (
+         blob_id text, chunk int, data blob,
+         PRIMARY KEY (blob_id, chunk)
+       )`,
+      `CREATE TABLE IF NOT EXISTS blob_meta (
+         blob_id text PRIMARY KEY, kind text, chunks int, bytes bigint, sha256 text, created_at timestamp
+       )`,
+      `CREATE TABLE IF NOT EXISTS models (
+         registration text, version text, algorithm text, params text, data_window text,
+         metrics map<text, double>, artifact text, status text, reason text, workflow_id text,
+         created_at timestamp, updated_at timestamp,
+         PRIMARY KEY (registration, version)
+       ) WITH CLUSTERING ORDER BY (version DESC)`,
+      `CREATE TABLE IF NOT EXISTS registrations (
+         name text PRIMARY KEY, algorithm text, params text, schedule text, traffic double, k int,
+         gate_metric text, gate_tolerance double, created_at timestamp, updated_at timestamp
+       )`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

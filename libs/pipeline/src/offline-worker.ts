@@ -1,6 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Platform } from '@marquee/runtime';
 import { createPopularityActivities } from './popularity-activities';
+import { createTrainingActivities } from './training-activities';
+import { holdoutEvaluator } from './holdout';
 
 /** All activities the offline worker serves, built over one platform's clients. */
 export function createActivities(platform: Platform) {
@@ -13,6 +15,7 @@ export function createActivities(platform: Platform) {
       topics: platform.topics,
       logger: platform.logger,
     }),
+    ...createTrainingActivities({ ...platform, evaluator: holdoutEvaluator }),
   };
 }
 

@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Producer } from 'kafkajs';
 import type { PublishedResult, ScoredList } from '@marquee/domain';
@@ -7,6 +6,7 @@ import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
 import { announceResult, type Topics } from '@marquee/kafka';
 import { PopularityCounter, listChecksum } from '@marquee/algorithms';
 import type { Logger } from '@marquee/observability';
+import { heartbeat } from './activity-context';
 
 export interface ComputePopularListInput {
   list: string;
@@ -41,15 +41,6 @@ export interface PopularityActivityDeps {
   producer: Producer;
   topics: Topics;
   logger: Logger;
-}
-
-function heartbeat(details: unknown): void {
-  // Activities are also run outside Temporal (the CLI's eval and tests), where there is no context.
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    /* not inside an activity */
-  }
 }
 
 /** Activities of the popularity pipeline; a factory over injected clients (Temporal samples' pattern). */

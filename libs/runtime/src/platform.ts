@@ -3,9 +3,12 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { MarqueeConfig } from '@marquee/config';
 import { Cache } from '@marquee/cache';
 import {
+  BlobStore,
   CatalogRepository,
   ListsRepository,
+  ModelsRepository,
   PlaysRepository,
+  RegistrationsRepository,
   createCassandraClient,
   migrate,
 } from '@marquee/cassandra';
@@ -25,6 +28,9 @@ export interface Platform {
   plays: PlaysRepository;
   lists: ListsRepository;
   catalog: CatalogRepository;
+  blobs: BlobStore;
+  models: ModelsRepository;
+  registrations: RegistrationsRepository;
   recentPlays: RecentPlaysSignal;
   continueWatching: ContinueWatchingSignal;
   close(): Promise<void>;
@@ -76,6 +82,9 @@ export async function connectPlatform(
     plays,
     lists: new ListsRepository(cassandra),
     catalog: new CatalogRepository(cassandra),
+    blobs: new BlobStore(cassandra),
+    models: new ModelsRepository(cassandra),
+    registrations: new RegistrationsRepository(cassandra),
     recentPlays: new RecentPlaysSignal(plays, cache),
     continueWatching: new ContinueWatchingSignal(cassandra, cache),
     async close() {

@@ -46,3 +46,10 @@ export async function waitFor<T>(
 export function uniqueId(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
+
+/** Messages of an error and its causes, outermost first (Temporal wraps failures in layers). */
+export function causeChain(error: unknown): string {
+  const messages: string[] = [];
+  for (let e = error as Error | undefined; e; e = e.cause as Error | undefined) messages.push(e.message);
+  return messages.join(' <- ');
+}

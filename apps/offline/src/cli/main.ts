@@ -2,7 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
+import { registerAlgorithmCommands } from './algorithm-commands';
 import { registerDemoCommands } from './demo-commands';
+import { registerEvalCommands } from './eval-commands';
+import { registerModelCommands } from './model-commands';
 import { registerPlatformCommands } from './platform-commands';
 import { registerStackCommands } from './stack-commands';
 
@@ -17,6 +20,9 @@ async function main(argv: string[]): Promise<void> {
   registerStackCommands(program, config);
   registerPlatformCommands(program, config);
   registerDemoCommands(program, config);
+  registerAlgorithmCommands(program, config);
+  registerModelCommands(program, config);
+  registerEvalCommands(program);
   await program.parseAsync(argv);
 }
 

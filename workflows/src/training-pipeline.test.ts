@@ -1,0 +1,229 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { Consumer } from 'kafkajs';
+import type { PublishedResult } from '@marquee/domain';
+import { ValidationError } from '@marquee/domain';
+import {
+  createOfflineWorker,
+  describeRun,
+  registerAlgorithm,
+  rollbackList,
+  unregisterAlgorithm,
+} from '@marquee/pipeline';
+import type { Platform } from '@marquee/runtime';
+import { generateDataset } from '@marquee/synthetic';
+import { causeChain, connectTestPlatform, testConfig, uniqueId, waitFor } from '@marquee/testkit';
+import { trainingPipeline } from './training-pipeline';
+
+describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () => {
+  let env: TestWorkflowEnvironment;
+  let platform: Platform;
+  let worker: Worker;
+  let running: Promise<void>;
+  let consumer: Consumer;
+  const announcements: PublishedResult[] = [];
+  const config = testConfig('marquee-test-training');
+  const name = uniqueId('pop-').toLowerCase().slice(0, 30);
+  const deps = () => ({
+    registrations: platform.registrations,
+    temporal: env.client,
+    taskQueue: config.temporal.taskQueue,
+  });
+
+  before(async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      /* installed by another suite in this process */
+    }
+    env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+    });
+    platform = await connectTestPlatform('training', config);
+    consumer = platform.kafka.consumer({ groupId: uniqueId('announcements-'), maxWaitTimeInMs: 50 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: platform.topics.resultsPublished.name, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        announcements.push(JSON.parse(message.value?.toString() ?? '{}') as PublishedResult);
+      },
+    });
+    worker = await createOfflineWorker(platform, { connection: env.nativeConnection });
+    running = worker.run();
+    // A small synthetic service's plays, straight into the history the snapshot reads.
+    const { plays } = generateDataset({
+      seed: 5,
+      items: 120,
+      members: 250,
+      playsPerMember: 12,
+      days: 20,
+      now: new Date(),
+      eventPrefix: uniqueId('tp'),
+    });
+    for (let i = 0; i < plays.length; i += 100)
+      await Promise.all(plays.slice(i, i + 100).map((play) => platform.plays.record(play)));
+  });
+
+  after(async () => {
+    await unregisterAlgorithm(deps(), name).catch(() => undefined);
+    worker.shutdown();
+    await running;
+    await consumer.disconnect();
+    await platform.close();
+    await env.teardown();
+  });
+
+  it('registration validates the algorithm, params, schedule and traffic, naming each flag', async () => {
+    await assert.rejects(
+      registerAlgorithm(deps(), {
+        name,
+        algorithm: 'popularity',
+        params: { halfLifeDays: -1, bogus: 1 },
+        schedule: 'sometimes',
+        traffic: 2,
+      }),
+      (error: unknown) => {
+        const issues = (error as ValidationError).issues.join('\n');
+        return error instanceof ValidationError && /--traffic/.test(issues);
+      },
+    );
+    await assert.rejects(
+      registerAlgorithm(deps(), {
+        name,
+        algorithm: 'popularity',
+        params: { halfLifeDays: -1 },
+        schedule: 'sometimes',
+        traffic: 0.1,
+      }),
+      (error: unknown) => {
+        const issues = (error as ValidationError).issues.join('\n');
+        return /--params halfLifeDays/.test(issues) && /--schedule: 'sometimes'/.test(issues);
+      },
+    );
+    await assert.rejects(
+      registerAlgorithm(deps(), { name, algorithm: 'nope', schedule: '1d', traffic: 0.1 }),
+      /--algorithm: unknown algorithm 'nope'/,
+    );
+  });
+
+  it('a registered algorithm gets a Temporal schedule and a run publishes its lists as champion', async () => {
+    const registration = await registerAlgorithm(deps(), {
+      name,
+      algorithm: 'popularity',
+      params: {},
+      schedule: '1d',
+      traffic: 0.05,
+      k: 20,
+    });
+    assert.equal(registration.gateMetric, 'ndcg');
+    const schedule = await env.client.schedule.getHandle(`train-${name}`).describe();
+    assert.equal(schedule.action.type, 'startWorkflow');
+
+    const workflowId = uniqueId(`train-${name}-`);
+    const result = await env.client.workflow.execute(trainingPipeline, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [{ registration: name, k: 20, shardSize: 100 }],
+    });
+    assert.ok(result.published, `published (gate: ${result.gate.reason})`);
+    assert.ok((result.metrics['ndcg'] ?? 0) > 0, 'popularity finds some held-out plays');
+    assert.equal((await platform.lists.champion(name))?.version, result.version);
+    const model = await platform.models.get(name, result.version);
+    assert.equal(model?.status, 'champion');
+    assert.equal(model?.algorithm, 'popularity');
+    assert.ok((model?.dataWindow.members ?? 0) >= 250);
+    assert.ok(await platform.blobs.meta(model?.artifact ?? ''), 'the model artifact is stored');
+
+    const entry = await platform.lists.readEntry(name, result.version, 'm1');
+    assert.ok(entry && entry.itemIds.length > 0 && entry.itemIds.length <= 20);
+    const history = await platform.plays.recent('m1', 1000);
+    const seen = new Set(history.map((p) => p.itemId));
+    assert.ok(
+      entry.itemIds.every((id) => !seen.has(id)),
+      'nothing the member played',
+    );
+
+    const run = await describeRun(env.client, workflowId);
+    const steps = run.steps.map((s) => s.activity);
+    for (const step of [
+      'snapshotInteractions',
+      'trainModel',
+      'evaluateModel',
+      'gateModel',
+      'scoreShard',
+      'publishModel',
+    ]) {
+      assert.ok(steps.includes(step), `history has ${step}`);
+    }
+    assert.ok(steps.filter((s) => s === 'scoreShard').length >= 3, 'members scored in several shards');
+    assert.ok(run.steps.every((s) => s.status === 'completed'));
+
+    const announced = await waitFor('the announcement', async () =>
+      announcements.find((a) => a.list === name && a.version === result.version),
+    );
+    assert.equal(announced.algorithm, 'popularity');
+    assert.ok(announced.counts.members >= 250);
+  });
+
+  it('the gate keeps a worse candidate from publishing and says why', async () => {
+    const champion = await platform.lists.champion(name);
+    assert.ok(champion);
+    await platform.models.update(name, champion.version, { metrics: { ndcg: 0.99 } });
+    const result = await env.client.workflow.execute(trainingPipeline, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId: uniqueId(`train-${name}-`),
+      args: [{ registration: name, k: 20, shardSize: 100 }],
+    });
+    assert.equal(result.published, null);
+    assert.match(result.gate.reason, /ndcg 0\.\d+ < 0\.9702 \(champion v\S+ at 0\.9900, tolerance 0\.02\)/);
+    assert.equal((await platform.lists.champion(name))?.version, champion.version, 'champion untouched');
+    assert.equal((await platform.models.get(name, result.version))?.status, 'rejected');
+  });
+
+  it('an unknown algorithm fails the run without retries and without touching the champion', async () => {
+    const champion = await platform.lists.champion(name);
+    const registration = await platform.registrations.get(name);
+    assert.ok(registration);
+    await platform.registrations.save({ ...registration, algorithm: 'does-not-exist' });
+    try {
+      await assert.rejects(
+        env.client.workflow.execute(trainingPipeline, {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: uniqueId(`train-${name}-`),
+          args: [{ registration: name }],
+        }),
+        (error: unknown) =>
+          error instanceof WorkflowFailedError &&
+          /unknown algorithm 'does-not-exist'/.test(causeChain(error)),
+      );
+    } finally {
+      await platform.registrations.save(registration);
+    }
+    assert.equal((await platform.lists.champion(name))?.version, champion?.version);
+  });
+
+  it('rollback makes the previous version champion again and announces it', async () => {
+    // Publish a second version so there is one to go back from.
+    const champion = await platform.lists.champion(name);
+    assert.ok(champion);
+    await platform.models.update(name, champion.version, { metrics: { ndcg: 0 } });
+    const second = await env.client.workflow.execute(trainingPipeline, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId: uniqueId(`train-${name}-`),
+      args: [{ registration: name, k: 20, shardSize: 100 }],
+    });
+    assert.ok(second.published);
+    const rolledBack = await rollbackList(platform, name, 'test');
+    assert.equal(rolledBack.version, champion.version);
+    assert.equal((await platform.lists.champion(name))?.version, champion.version);
+    assert.equal((await platform.models.get(name, second.version))?.status, 'retired');
+    await waitFor(
+      'the rollback announcement',
+      async () => announcements.filter((a) => a.list === name && a.version === champion.version).length >= 2,
+    );
+  });
+});

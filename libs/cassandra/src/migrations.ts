@@ -72,6 +72,23 @@ export const MIGRATIONS: Migration[] = [
        )`,
     ],
   },
+  {
+    version: 3,
+    name: 'nearline signals: trending buckets, because you watched, processed events',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS trending_buckets (
+         scope text, bucket timestamp, item_id text, plays counter,
+         PRIMARY KEY ((scope, bucket), item_id)
+       )`,
+      `CREATE TABLE IF NOT EXISTS trending_counted (
+         event_id text PRIMARY KEY
+       ) WITH default_time_to_live = 172800`,
+      `CREATE TABLE IF NOT EXISTS because_you_watched (
+         member_id text PRIMARY KEY, source_item_id text, item_ids list<text>, scores list<double>,
+         model_version text, updated_at timestamp
+       )`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

@@ -14,7 +14,12 @@ import {
 } from '@marquee/cassandra';
 import { PRODUCER_OPTIONS, createKafka, ensureTopics, topicsFor, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
-import { ContinueWatchingSignal, RecentPlaysSignal } from '@marquee/signals';
+import {
+  BecauseYouWatchedSignal,
+  ContinueWatchingSignal,
+  RecentPlaysSignal,
+  TrendingSignal,
+} from '@marquee/signals';
 
 /** The clients, repositories and signals a Marquee process works with, and how to close them. */
 export interface Platform {
@@ -33,6 +38,8 @@ export interface Platform {
   registrations: RegistrationsRepository;
   recentPlays: RecentPlaysSignal;
   continueWatching: ContinueWatchingSignal;
+  trending: TrendingSignal;
+  becauseYouWatched: BecauseYouWatchedSignal;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,8 @@ export async function connectPlatform(
     registrations: new RegistrationsRepository(cassandra),
     recentPlays: new RecentPlaysSignal(plays, cache),
     continueWatching: new ContinueWatchingSignal(cassandra, cache),
+    trending: new TrendingSignal(cassandra, cache),
+    becauseYouWatched: new BecauseYouWatchedSignal(cassandra, cache),
     async close() {
       await producer.disconnect().catch(() => undefined);
       cache.close();

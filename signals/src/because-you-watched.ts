@@ -1,0 +1,74 @@
+import type { Client } from 'cassandra-driver';
+import type { ScoredList } from '@marquee/domain';
+import { CACHE_TTL_SECONDS, type Cache } from '@marquee/cache';
+import { writeTimestampMicros } from '@marquee/cassandra';
+
+/**
+ * Signal: "Because you watched <title>": titles similar to the member's latest play.
+ * Stored: Cassandra `because_you_watched` (one row per member) with a hot copy in memcached.
+ * Nearline: on each play, the played title's item-to-item neighbours (champion item-kNN model) minus
+ *   what the member has watched; written with the play's time as write timestamp (idempotent,
+ *   latest play wins).
+ * Online: reads the hot copy, falling back to Cassandra. Fresh within a second of the play.
+ */
+export interface BecauseYouWatched {
+  sourceItemId: string;
+  list: ScoredList;
+  modelVersion: string;
+  updatedAt: string;
+}
+
+const key = (memberId: string) => `mq:byw:${memberId}`;
+
+export class BecauseYouWatchedSignal {
+  constructor(
+    private readonly client: Client,
+    private readonly cache: Cache,
+  ) {}
+
+  async write(memberId: string, value: BecauseYouWatched): Promise<void> {
+    await this.client.execute(
+      `INSERT INTO because_you_watched (member_id, source_item_id, item_ids, scores, model_version, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+      [
+        memberId,
+        value.sourceItemId,
+        value.list.itemIds,
+        value.list.scores,
+        value.modelVersion,
+        new Date(value.updatedAt),
+        writeTimestampMicros(value.updatedAt),
+      ],
+      { prepare: true },
+    );
+    // Re-read so the hot copy holds what won (a later play may have landed first).
+    await this.refresh(memberId);
+  }
+
+  async read(memberId: string): Promise<BecauseYouWatched | null> {
+    const cached = await this.cache.getJson<BecauseYouWatched | { none: true }>(key(memberId));
+    if (cached) return 'none' in cached ? null : cached;
+    return this.refresh(memberId);
+  }
+
+  async refresh(memberId: string): Promise<BecauseYouWatched | null> {
+    const row = (
+      await this.client.execute('SELECT * FROM because_you_watched WHERE member_id = ?', [memberId], {
+        prepare: true,
+      })
+    ).first();
+    const value: BecauseYouWatched | null = row
+      ? {
+          sourceItemId: row['source_item_id'] as string,
+          list: {
+            itemIds: (row['item_ids'] as string[] | null) ?? [],
+            scores: (row['scores'] as number[] | null) ?? [],
+          },
+          modelVersion: row['model_version'] as string,
+          updatedAt: (row['updated_at'] as Date).toISOString(),
+        }
+      : null;
+    await this.cache.setJson(key(memberId), value ?? { none: true }, CACHE_TTL_SECONDS.signal);
+    return value;
+  }
+}

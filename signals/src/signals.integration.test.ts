@@ -1,0 +1,72 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Play } from '@marquee/domain';
+import type { Platform } from '@marquee/runtime';
+import { connectTestPlatform, uniqueId } from '@marquee/testkit';
+import { TRENDING } from './trending';
+
+describe('trending and because-you-watched signals (real Cassandra, memcached)', () => {
+  let platform: Platform;
+  before(async () => {
+    platform = await connectTestPlatform('signals');
+  });
+  after(() => platform.close());
+
+  const play = (itemId: string, device: Play['device'], at: number): Play => ({
+    eventId: uniqueId('tr-'),
+    userId: uniqueId('m'),
+    itemId,
+    device,
+    timestamp: new Date(at).toISOString(),
+    positionMs: 1,
+    durationMs: 10,
+  });
+
+  it('counts each play once, ranks by decayed plays, and keeps per-device scopes', async () => {
+    // A far-future "now" (within the window of the plays below) isolates this test's buckets.
+    const now = Date.now();
+    const hot = uniqueId('hot-');
+    const tv = uniqueId('tv-');
+    const plays = [
+      ...Array.from({ length: 5 }, () => play(hot, 'mobile', now - 60_000)),
+      ...Array.from({ length: 3 }, () => play(tv, 'tv', now - 60_000)),
+    ];
+    for (const p of plays) assert.equal(await platform.trending.record(p, now), true);
+    // Redelivery: counted already.
+    assert.equal(await platform.trending.record(plays[0] as Play, now), false);
+    // Older than the window: ignored.
+    assert.equal(
+      await platform.trending.record(play(hot, 'web', now - TRENDING.windowMs - 60_000), now),
+      false,
+    );
+
+    const all = await platform.trending.read('all', 1000, now + 1);
+    const hotScore = all.scores[all.itemIds.indexOf(hot)] ?? 0;
+    const tvScore = all.scores[all.itemIds.indexOf(tv)] ?? 0;
+    assert.ok(hotScore > tvScore && tvScore > 0, `hot ${hotScore}, tv ${tvScore}`);
+    assert.ok(hotScore <= 5, 'decayed, never more than the plays');
+    const onTv = await platform.trending.read('device:tv', 1000, now + 2);
+    assert.ok(onTv.itemIds.includes(tv));
+    assert.ok(!onTv.itemIds.includes(hot));
+  });
+
+  it('because-you-watched keeps the latest play, whatever order writes arrive in', async () => {
+    const member = uniqueId('m');
+    const later = new Date().toISOString();
+    const earlier = new Date(Date.now() - 60_000).toISOString();
+    await platform.becauseYouWatched.write(member, {
+      sourceItemId: 'new',
+      list: { itemIds: ['a'], scores: [1] },
+      modelVersion: 'v1',
+      updatedAt: later,
+    });
+    await platform.becauseYouWatched.write(member, {
+      sourceItemId: 'old',
+      list: { itemIds: ['b'], scores: [1] },
+      modelVersion: 'v1',
+      updatedAt: earlier,
+    });
+    assert.equal((await platform.becauseYouWatched.read(member))?.sourceItemId, 'new');
+    assert.equal(await platform.becauseYouWatched.read(uniqueId('nobody')), null);
+  });
+});

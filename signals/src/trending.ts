@@ -1,0 +1,102 @@
+import type { Client } from 'cassandra-driver';
+import type { Device, Play, ScoredList } from '@marquee/domain';
+import type { Cache } from '@marquee/cache';
+
+/**
+ * Signal: what is trending now, overall and per device type.
+ * Stored: Cassandra counters per (scope, 10-minute bucket, title); `trending_counted` remembers which
+ *   plays were counted (a lightweight transaction), so a redelivered play never counts twice.
+ * Nearline: `record` each play into its bucket for scopes `all` and `device:<type>`.
+ * Online: `read` sums the last 12 hours of buckets, each decayed by its age (half-life 2 hours), and
+ *   keeps the top titles; the result is shared through memcached for a few seconds.
+ * Fresh within seconds of a play.
+ */
+export const TRENDING = {
+  bucketMs: 10 * 60_000,
+  windowMs: 12 * 3600_000,
+  halfLifeMs: 2 * 3600_000,
+  cacheSeconds: 5,
+} as const;
+
+export type TrendingScope = 'all' | `device:${Device}`;
+
+export function bucketOf(timeMs: number): Date {
+  return new Date(Math.floor(timeMs / TRENDING.bucketMs) * TRENDING.bucketMs);
+}
+
+export class TrendingSignal {
+  private readonly memo = new Map<string, { at: number; list: ScoredList }>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly cache: Cache,
+  ) {}
+
+  /** Counts a play once; plays older than the window are ignored. Returns whether it was counted. */
+  async record(play: Play, now = Date.now()): Promise<boolean> {
+    const at = Date.parse(play.timestamp);
+    if (now - at > TRENDING.windowMs) return false;
+    const claim = await this.client.execute(
+      'INSERT INTO trending_counted (event_id) VALUES (?) IF NOT EXISTS',
+      [play.eventId],
+      {
+        prepare: true,
+      },
+    );
+    if (!claim.wasApplied()) return false;
+    const bucket = bucketOf(at);
+    const query =
+      'UPDATE trending_buckets SET plays = plays + 1 WHERE scope = ? AND bucket = ? AND item_id = ?';
+    await Promise.all(
+      (['all', `device:${play.device}`] as TrendingScope[]).map((scope) =>
+        this.client.execute(query, [scope, bucket, play.itemId], { prepare: true }),
+      ),
+    );
+    return true;
+  }
+
+  /** The top `k` trending titles of a scope at `now`. */
+  async read(scope: TrendingScope, k: number, now = Date.now()): Promise<ScoredList> {
+    const key = `${scope}:${k}`;
+    const memo = this.memo.get(key);
+    if (memo && now - memo.at < TRENDING.cacheSeconds * 1000) return memo.list;
+    const cacheKey = `mq:trending:${scope}:${k}`;
+    const cached = await this.cache.getJson<ScoredList>(cacheKey);
+    if (cached) {
+      this.memo.set(key, { at: now, list: cached });
+      return cached;
+    }
+    const list = await this.compute(scope, k, now);
+    this.memo.set(key, { at: now, list });
+    await this.cache.setJson(cacheKey, list, TRENDING.cacheSeconds);
+    return list;
+  }
+
+  private async compute(scope: TrendingScope, k: number, now: number): Promise<ScoredList> {
+    const buckets: Date[] = [];
+    for (let t = bucketOf(now).getTime(); t > now - TRENDING.windowMs; t -= TRENDING.bucketMs)
+      buckets.push(new Date(t));
+    const scores = new Map<string, number>();
+    const results = await Promise.all(
+      buckets.map((bucket) =>
+        this.client.execute(
+          'SELECT item_id, plays FROM trending_buckets WHERE scope = ? AND bucket = ?',
+          [scope, bucket],
+          {
+            prepare: true,
+          },
+        ),
+      ),
+    );
+    results.forEach((result, b) => {
+      const age = Math.max(0, now - ((buckets[b] as Date).getTime() + TRENDING.bucketMs / 2));
+      const weight = Math.pow(2, -age / TRENDING.halfLifeMs);
+      for (const row of result.rows) {
+        const item = row['item_id'] as string;
+        scores.set(item, (scores.get(item) ?? 0) + Number(row['plays']) * weight);
+      }
+    });
+    const top = [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, k);
+    return { itemIds: top.map(([id]) => id), scores: top.map(([, s]) => Math.round(s * 1000) / 1000) };
+  }
+}

@@ -36,6 +36,12 @@ const envSchema = z.object({
   MARQUEE_TASK_QUEUE: z.string().default('marquee-offline'),
   MARQUEE_ONLINE_PORT: port(3000),
   MARQUEE_NEARLINE_PORT: port(3001),
+  // A fixed local default so `npm start` works out of the box; production sets its own or a JWKS URL.
+  MARQUEE_JWT_SECRET: z
+    .string()
+    .min(32, { error: 'must be at least 32 characters' })
+    .default('marquee-local-development-secret-change-me'),
+  MARQUEE_JWKS_URL: z.url().optional(),
   MARQUEE_OFFLINE_PORT: port(3002),
 });
 
@@ -56,6 +62,7 @@ export interface MarqueeConfig {
   memcached: { servers: string; port: number };
   temporal: { address: string; port: number; uiPort: number; namespace: string; taskQueue: string };
   online: { port: number };
+  auth: { secret: string; jwksUrl?: string };
   nearline: { port: number };
   offline: { port: number };
 }
@@ -109,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       taskQueue: e.MARQUEE_TASK_QUEUE,
     },
     online: { port: e.MARQUEE_ONLINE_PORT },
+    auth: { secret: e.MARQUEE_JWT_SECRET, ...(e.MARQUEE_JWKS_URL ? { jwksUrl: e.MARQUEE_JWKS_URL } : {}) },
     nearline: { port: e.MARQUEE_NEARLINE_PORT },
     offline: { port: e.MARQUEE_OFFLINE_PORT },
   };

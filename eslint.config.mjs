@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
-    ignores: ['workflows/**/*.test.ts'],
+    ignores: ['workflows/**/*.test.ts', 'workflows/**/*.test-support.ts'],
     rules: {
       // Workflow code is replayed: no Node APIs, no activity implementations.
       'no-restricted-imports': [

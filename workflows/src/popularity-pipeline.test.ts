@@ -1,52 +1,27 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import type { Consumer } from 'kafkajs';
 import type { PublishedResult } from '@marquee/domain';
 import { GLOBAL_MEMBER } from '@marquee/cassandra';
-import { createOfflineWorker } from '@marquee/pipeline';
 import type { Platform } from '@marquee/runtime';
-import { causeChain, connectTestPlatform, testConfig, uniqueId, waitFor } from '@marquee/testkit';
+import { causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
+import { startOfflineHarness, type OfflineHarness } from './offline-harness.test-support';
 import { popularityPipeline } from './popularity-pipeline';
 
 describe('popularity pipeline workflow (real Temporal dev server)', () => {
-  let env: TestWorkflowEnvironment;
+  let harness: OfflineHarness;
+  let env: OfflineHarness['env'];
   let platform: Platform;
-  let worker: Worker;
-  let running: Promise<void>;
-  let consumer: Consumer;
-  const announcements: PublishedResult[] = [];
+  let announcements: PublishedResult[];
   const config = testConfig('marquee-test-workflow');
   const list = uniqueId('popular-');
 
   before(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    env = await TestWorkflowEnvironment.createFromExistingServer({
-      address: config.temporal.address,
-      namespace: config.temporal.namespace,
-    });
-    platform = await connectTestPlatform('workflow', config);
-    consumer = platform.kafka.consumer({ groupId: uniqueId('announcements-'), maxWaitTimeInMs: 50 });
-    await consumer.connect();
-    await consumer.subscribe({ topic: platform.topics.resultsPublished.name, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        announcements.push(JSON.parse(message.value?.toString() ?? '{}') as PublishedResult);
-      },
-    });
-    worker = await createOfflineWorker(platform, { connection: env.nativeConnection });
-    running = worker.run();
+    harness = await startOfflineHarness('workflow', config);
+    ({ env, platform, announcements } = harness);
   });
 
-  after(async () => {
-    worker.shutdown();
-    await running;
-    await consumer.disconnect();
-    await platform.close();
-    await env.teardown();
-  });
+  after(() => harness.stop());
 
   it('snapshots plays, writes a new version, makes it champion and announces it', async () => {
     // Ten members watch "hit", three watch "niche": "hit" must lead the list.

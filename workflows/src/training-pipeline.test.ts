@@ -1,30 +1,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import type { Consumer } from 'kafkajs';
 import type { PublishedResult } from '@marquee/domain';
 import { ValidationError } from '@marquee/domain';
-import {
-  createOfflineWorker,
-  describeRun,
-  registerAlgorithm,
-  rollbackList,
-  unregisterAlgorithm,
-} from '@marquee/pipeline';
+import { describeRun, registerAlgorithm, rollbackList, unregisterAlgorithm } from '@marquee/pipeline';
 import type { Platform } from '@marquee/runtime';
 import { generateDataset } from '@marquee/synthetic';
-import { causeChain, connectTestPlatform, testConfig, uniqueId, waitFor } from '@marquee/testkit';
+import { causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
+import { startOfflineHarness, type OfflineHarness } from './offline-harness.test-support';
 import { trainingPipeline } from './training-pipeline';
 
 describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () => {
-  let env: TestWorkflowEnvironment;
+  let harness: OfflineHarness;
+  let env: OfflineHarness['env'];
   let platform: Platform;
-  let worker: Worker;
-  let running: Promise<void>;
-  let consumer: Consumer;
-  const announcements: PublishedResult[] = [];
+  let announcements: PublishedResult[];
   const config = testConfig('marquee-test-training');
   const name = uniqueId('pop-').toLowerCase().slice(0, 30);
   const deps = () => ({
@@ -34,26 +24,8 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
   });
 
   before(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      /* installed by another suite in this process */
-    }
-    env = await TestWorkflowEnvironment.createFromExistingServer({
-      address: config.temporal.address,
-      namespace: config.temporal.namespace,
-    });
-    platform = await connectTestPlatform('training', config);
-    consumer = platform.kafka.consumer({ groupId: uniqueId('announcements-'), maxWaitTimeInMs: 50 });
-    await consumer.connect();
-    await consumer.subscribe({ topic: platform.topics.resultsPublished.name, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        announcements.push(JSON.parse(message.value?.toString() ?? '{}') as PublishedResult);
-      },
-    });
-    worker = await createOfflineWorker(platform, { connection: env.nativeConnection });
-    running = worker.run();
+    harness = await startOfflineHarness('training', config);
+    ({ env, platform, announcements } = harness);
     // A small synthetic service's plays, straight into the history the snapshot reads.
     const { plays } = generateDataset({
       seed: 5,
@@ -70,11 +42,7 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
 
   after(async () => {
     await unregisterAlgorithm(deps(), name).catch(() => undefined);
-    worker.shutdown();
-    await running;
-    await consumer.disconnect();
-    await platform.close();
-    await env.teardown();
+    await harness.stop();
   });
 
   it('registration validates the algorithm, params, schedule and traffic, naming each flag', async () => {

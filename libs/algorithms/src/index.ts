@@ -6,4 +6,8 @@ export * from './top-k';
 export * from './serialization';
 export * from './matrix-artifact';
 export * from './popularity-algorithm';
+export * from './als';
+export * from './ease';
+export * from './item-knn';
+export * from './bpr';
 export * from './registry';

@@ -1,5 +1,9 @@
 import type { Algorithm } from './algorithm';
 import { popularity } from './popularity-algorithm';
+import { als } from './als';
+import { ease } from './ease';
+import { itemKnn } from './item-knn';
+import { bpr } from './bpr';
 
 /**
  * Built-in algorithms by name. An experimenter adds one by writing a module that implements
@@ -29,3 +33,7 @@ export function algorithmNames(): string[] {
 
 // Built-ins, one line each.
 registerAlgorithm(popularity);
+registerAlgorithm(als);
+registerAlgorithm(ease);
+registerAlgorithm(itemKnn);
+registerAlgorithm(bpr);

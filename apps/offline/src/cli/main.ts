@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { registerAlgorithmCommands } from './algorithm-commands';
+import { registerBenchCommands } from './bench-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
 import { registerModelCommands } from './model-commands';
@@ -23,6 +24,7 @@ async function main(argv: string[]): Promise<void> {
   registerAlgorithmCommands(program, config);
   registerModelCommands(program, config);
   registerEvalCommands(program);
+  registerBenchCommands(program, config);
   await program.parseAsync(argv);
 }
 

@@ -1,0 +1,4 @@
+export * from './synthetic-matrix';
+export * from './python-env';
+export * from './train-bench';
+export * from './score-bench';

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The Python baselines, pinned so every run compares against the same code. */
+export const BASELINE_REQUIREMENTS = ['implicit==0.7.2', 'numpy==1.26.4', 'scipy==1.11.4'] as const;
+
+export type Log = (line: string) => void;
+
+/** Runs a process; its stdout is returned, its stderr streams to ours (progress, pip output). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', (error) => reject(new Error(`could not run ${command}: ${error.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${command} ${args.join(' ')} exited with code ${code}; its output is above`));
+    });
+  });
+}
+
+/**
+ * The benchmark venv at <cacheDir>/bench-venv, created (python3 -m venv, pip install of the pinned
+ * baselines) on first use and reused while its requirements match. Returns its python.
+ */
+export async function ensureBaselineVenv(cacheDir: string, log: Log): Promise<string> {
+  const venv = path.join(cacheDir, 'bench-venv');
+  const python = path.join(venv, 'bin', 'python');
+  const marker = path.join(venv, 'marquee-requirements.txt');
+  const wanted = BASELINE_REQUIREMENTS.join('\n') + '\n';
+  if (fs.existsSync(python) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted)
+    return python;
+  log(`bench: creating ${venv} with ${BASELINE_REQUIREMENTS.join(' ')} (first run only)`);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const systemPython = process.env['PYTHON'] ?? 'python3';
+  try {
+    await run(systemPython, ['-m', 'venv', '--clear', venv]);
+    await run(python, [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '-q',
+      ...BASELINE_REQUIREMENTS,
+    ]);
+  } catch (error) {
+    throw new Error(
+      `bench: could not set up the Python baselines (${(error as Error).message}). ` +
+        'It needs Python 3 with venv and pip, and access to PyPI; set PYTHON to choose the interpreter.',
+    );
+  }
+  fs.writeFileSync(marker, wanted);
+  return python;
+}
+
+/** A scratch directory for arrays shared with Python; removed by `dispose`. */
+export class ScratchDir {
+  readonly dir: string;
+  constructor() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-'));
+  }
+
+  /** Raw little-endian bytes, as numpy's `fromfile` reads them. */
+  write(name: string, array: Int32Array | Float32Array): void {
+    fs.writeFileSync(
+      path.join(this.dir, name),
+      new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
+    );
+  }
+
+  readFloat32(name: string): Float32Array {
+    const bytes = fs.readFileSync(path.join(this.dir, name));
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  }
+
+  readInt32(name: string): Int32Array {
+    const bytes = fs.readFileSync(path.join(this.dir, name));
+    return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `script` with `spec` (written as spec.json in the scratch directory); returns its JSON output. */
+export async function runPythonScript<T>(
+  python: string,
+  scratch: ScratchDir,
+  script: string,
+  spec: Record<string, unknown>,
+  env: Record<string, string>,
+): Promise<T> {
+  const scriptFile = path.join(scratch.dir, 'baseline.py');
+  const specFile = path.join(scratch.dir, 'spec.json');
+  fs.writeFileSync(scriptFile, script);
+  fs.writeFileSync(specFile, JSON.stringify({ ...spec, dir: scratch.dir }));
+  const stdout = await run(python, [scriptFile, specFile], { ...process.env, ...env });
+  const last = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`the Python baseline printed no JSON result; it printed: ${stdout.slice(-500)}`);
+  }
+}

@@ -21,9 +21,10 @@ function parseJsonFlag(flag: string, value: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** A number; its range (0..1, and the sum over registrations) is checked with every other flag. */
 function share(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
+  if (value.trim() === '' || !Number.isFinite(n))
     throw new ValidationError([`--traffic: expected a share from 0 to 1, got '${value}'`], 'flags');
   return n;
 }

@@ -34,38 +34,36 @@ export async function registerAlgorithm(
   deps: { registrations: RegistrationsRepository; temporal: Client; taskQueue: string },
   raw: RegistrationInput,
 ): Promise<Registration> {
+  // Collect every problem before answering, so one try shows them all.
   const parsed = registrationInput.safeParse(raw);
-  if (!parsed.success)
-    throw new ValidationError(
-      formatIssues(parsed.error).map((i) => `--${i}`),
-      'registration',
-    );
-  const input = parsed.data;
-  const issues: string[] = [];
-  let params: Record<string, unknown> = input.params;
+  const issues: string[] = parsed.success ? [] : formatIssues(parsed.error).map((i) => `--${i}`);
+  let params: Record<string, unknown> = raw.params ?? {};
   try {
-    const algorithm = getAlgorithm(input.algorithm);
-    const checked = algorithm.params.safeParse(input.params);
+    const algorithm = getAlgorithm(raw.algorithm);
+    const checked = algorithm.params.safeParse(raw.params ?? {});
     if (checked.success) params = checked.data as Record<string, unknown>;
     else issues.push(...formatIssues(checked.error).map((i) => `--params ${i}`));
   } catch (error) {
     issues.push(`--algorithm: ${(error as Error).message}`);
   }
   try {
-    parseSchedule(input.schedule);
+    parseSchedule(raw.schedule);
   } catch (error) {
     issues.push((error as Error).message);
   }
-  const others = (await deps.registrations.list()).filter((r) => r.name !== input.name);
-  try {
-    validateTraffic([
-      ...others.map((r) => ({ name: r.name, traffic: r.traffic })),
-      { name: input.name, traffic: input.traffic },
-    ]);
-  } catch (error) {
-    issues.push(`--traffic: ${(error as Error).message}`);
+  if (parsed.success) {
+    const others = (await deps.registrations.list()).filter((r) => r.name !== parsed.data.name);
+    try {
+      validateTraffic([
+        ...others.map((r) => ({ name: r.name, traffic: r.traffic })),
+        { name: parsed.data.name, traffic: parsed.data.traffic },
+      ]);
+    } catch (error) {
+      issues.push(`--traffic: ${(error as Error).message}`);
+    }
   }
-  if (issues.length > 0) throw new ValidationError(issues, 'registration');
+  if (issues.length > 0 || !parsed.success) throw new ValidationError(issues, 'registration');
+  const input = parsed.data;
   const existing = await deps.registrations.get(input.name);
   const registration: Registration = {
     ...input,

@@ -3,7 +3,7 @@ import { initTensorBackend, tf } from '@marquee/tensor';
 import type { Algorithm, Recommendations, TrainContext, TrainedModel } from './algorithm';
 import type { InteractionMatrix } from './matrix';
 import { packArtifact, unpackArtifact } from './serialization';
-import { TopK, topKExcluding } from './top-k';
+import { TopK } from './top-k';
 
 export const bprParams = z
   .object({
@@ -105,7 +105,7 @@ function sampleTriples(
 /**
  * BPR (Rendle et al. 2009, "BPR: Bayesian Personalized Ranking from Implicit Feedback"), matrix
  * factorisation with title biases, x̂_uij = p_u·(q_i − q_j) + b_i − b_j, minimising the mean over a
- * mini-batch of −ln σ(x̂_uij) + λ(‖p_u‖² + ‖q_i‖² + ‖q_j‖² + b_i² + b_j²) (eq. 7 with L2) with Adam.
+ * mini-batch of −ln σ(x̂_uij) + λ(‖p_u‖² + ‖q_i‖² + ‖q_j‖² + b_i² + b_j²) (BPR-Opt, §4.1) with Adam.
  * Trains with tfjs, so a host with tfjs-node-gpu runs the same code on its GPU.
  */
 async function fit(
@@ -134,7 +134,7 @@ async function fit(
   };
 
   // tfjs-core alone registers no autodiff gradients, so the BPR gradient is written out (LearnBPR,
-  // Rendle et al. 2009, fig. 4): with g = −σ(−x̂_uij) / batch, ∂/∂p_u = g(q_i − q_j), ∂/∂q_i = g·p_u,
+  // Rendle et al. 2009, §4.2): with g = −σ(−x̂_uij) / batch, ∂/∂p_u = g(q_i − q_j), ∂/∂q_i = g·p_u,
   // ∂/∂q_j = −g·p_u, ∂/∂b_i = g, ∂/∂b_j = −g, each plus 2λ/batch times the parameter. Rows that repeat
   // in a batch sum (scatterND); Adam then updates the full tables.
   const step = (size: number): tf.Scalar =>
@@ -221,16 +221,52 @@ async function fit(
   }
 }
 
-/** A member's scores: p_u · q_j + b_j for every title j. */
-function scoreMember(model: BprModel, u: number, out: Float32Array): void {
+/** Members scored together, and titles per tile: a tile of title vectors stays in cache for the batch. */
+const MEMBER_BATCH = 1024;
+const TITLE_TILE = 256;
+
+/**
+ * Top k of p_u · q_j + b_j over unplayed titles j, for a batch of members at a time (rows `start` to
+ * `end` of `users`), title tile by title tile, each member keeping a heap and a cursor in their history.
+ */
+function recommendBatch(
+  model: BprModel,
+  seen: InteractionMatrix,
+  users: Int32Array,
+  start: number,
+  end: number,
+  heaps: TopK[],
+  out: Recommendations,
+): void {
   const { factors, userFactors, itemFactors, itemBias } = model;
-  const pu = u * factors;
-  for (let j = 0; j < out.length; j++) {
-    const qj = j * factors;
-    let s = itemBias[j] as number;
-    for (let f = 0; f < factors; f++) s += (userFactors[pu + f] as number) * (itemFactors[qj + f] as number);
-    out[j] = s;
+  const n = model.itemIds.length;
+  const cursors = Int32Array.from(
+    { length: end - start },
+    (_, b) => seen.indptr[users[start + b] as number] as number,
+  );
+  heaps.forEach((heap) => heap.reset());
+  for (let tile = 0; tile < n; tile += TITLE_TILE) {
+    const tileEnd = Math.min(n, tile + TITLE_TILE);
+    for (let b = 0; b < end - start; b++) {
+      const u = users[start + b] as number;
+      const heap = heaps[b] as TopK;
+      const historyEnd = seen.indptr[u + 1] as number;
+      const pu = u * factors;
+      let e = cursors[b] as number;
+      for (let j = tile; j < tileEnd; j++) {
+        while (e < historyEnd && (seen.indices[e] as number) < j) e++;
+        if (e < historyEnd && seen.indices[e] === j) continue;
+        const qj = j * factors;
+        let s = itemBias[j] as number;
+        for (let f = 0; f < factors; f++)
+          s += (userFactors[pu + f] as number) * (itemFactors[qj + f] as number);
+        heap.push(j, s);
+      }
+      cursors[b] = e;
+    }
   }
+  for (let b = 0; b < end - start; b++)
+    (heaps[b] as TopK).drainSorted(out.items, out.scores, (start + b) * out.k);
 }
 
 export const bpr: Algorithm<BprParams, BprModel> = {
@@ -250,28 +286,21 @@ export const bpr: Algorithm<BprParams, BprModel> = {
       throw new Error(
         `bpr model has ${n} titles but the history matrix has ${seen.numItems}; rebuild it with the model's itemIds`,
       );
-    const items = new Int32Array(users.length * k);
-    const scores = new Float32Array(users.length * k);
-    const heap = new TopK(k);
-    const row = new Float32Array(n);
-    users.forEach((u, r) => {
+    for (const u of users)
       if (!(u >= 0 && u < seen.numUsers && u < model.userIds.length))
         throw new Error(
           `bpr recommend: member index ${u} is outside the model (${model.userIds.length} members) or the history matrix`,
         );
-      scoreMember(model, u, row);
-      topKExcluding(
-        row,
-        seen.indices,
-        seen.indptr[u] as number,
-        seen.indptr[u + 1] as number,
-        heap,
-        items,
-        scores,
-        r * k,
-      );
-    });
-    return { k, users, items, scores };
+    const out = {
+      k,
+      users,
+      items: new Int32Array(users.length * k),
+      scores: new Float32Array(users.length * k),
+    };
+    const heaps = Array.from({ length: Math.min(MEMBER_BATCH, users.length) }, () => new TopK(k));
+    for (let start = 0; start < users.length; start += MEMBER_BATCH)
+      recommendBatch(model, seen, users, start, Math.min(users.length, start + MEMBER_BATCH), heaps, out);
+    return out;
   },
 
   serialize(model: BprModel): Uint8Array {

@@ -74,7 +74,10 @@ describe('EASE', () => {
     assert.throws(() => easeParams.parse({ maxItems: 1.5 }), /maxItems/);
     assert.throws(() => easeParams.parse({ lamda: 100 }), /lamda/);
     const data = buildMatrix(plantedPlays());
-    await assert.rejects(ease.train(data, easeParams.parse({ maxItems: 10 })), /20 × 20 .*maxItems is 10/);
+    await assert.rejects(
+      ease.train(data, easeParams.parse({ maxItems: 10 })),
+      /20 × 20 item matrix .* maxItems is 10/,
+    );
   });
 
   it('reports progress and stops when cancelled', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Algorithm, Recommendations, TrainContext, TrainedModel } from './algorithm';
 import type { InteractionMatrix } from './matrix';
 import { packArtifact, unpackArtifact } from './serialization';
-import { TopK, topKExcluding } from './top-k';
+import { recommendEach } from './top-k';
 
 export const easeParams = z
   .object({
@@ -208,30 +208,9 @@ export const ease: Algorithm<EaseParams, EaseModel> = {
       throw new Error(
         `EASE model has ${n} titles but the history matrix has ${seen.numItems}; rebuild it with the model's itemIds`,
       );
-    const items = new Int32Array(users.length * k);
-    const scores = new Float32Array(users.length * k);
-    const heap = new TopK(k);
     // One reused score row: x_u · B touches only the history's rows of B, so a dense batch product
     // (X_batch · B) would do items / |history| times more work for the same result.
-    const row = new Float32Array(n);
-    users.forEach((u, r) => {
-      if (!(u >= 0 && u < seen.numUsers))
-        throw new Error(
-          `EASE recommend: member index ${u} is outside the history matrix (${seen.numUsers} members)`,
-        );
-      scoreMember(model, seen, u, row);
-      topKExcluding(
-        row,
-        seen.indices,
-        seen.indptr[u] as number,
-        seen.indptr[u + 1] as number,
-        heap,
-        items,
-        scores,
-        r * k,
-      );
-    });
-    return { k, users, items, scores };
+    return recommendEach('EASE', seen, users, k, n, (u, row) => scoreMember(model, seen, u, row));
   },
 
   serialize(model: EaseModel): Uint8Array {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Algorithm, Recommendations, TrainContext, TrainedModel } from './algorithm';
 import { transpose, type InteractionMatrix } from './matrix';
 import { packArtifact, unpackArtifact } from './serialization';
-import { TopK, topKExcluding } from './top-k';
+import { TopK, recommendEach } from './top-k';
 
 export const itemKnnParams = z
   .object({
@@ -153,28 +153,7 @@ export const itemKnn: Algorithm<ItemKnnParams, ItemKnnModel> = {
       throw new Error(
         `item-knn model has ${n} titles but the history matrix has ${seen.numItems}; rebuild it with the model's itemIds`,
       );
-    const items = new Int32Array(users.length * k);
-    const scores = new Float32Array(users.length * k);
-    const heap = new TopK(k);
-    const row = new Float32Array(n);
-    users.forEach((u, r) => {
-      if (!(u >= 0 && u < seen.numUsers))
-        throw new Error(
-          `item-knn recommend: member index ${u} is outside the history matrix (${seen.numUsers} members)`,
-        );
-      scoreMember(model, seen, u, row);
-      topKExcluding(
-        row,
-        seen.indices,
-        seen.indptr[u] as number,
-        seen.indptr[u + 1] as number,
-        heap,
-        items,
-        scores,
-        r * k,
-      );
-    });
-    return { k, users, items, scores };
+    return recommendEach('item-knn', seen, users, k, n, (u, row) => scoreMember(model, seen, u, row));
   },
 
   serialize(model: ItemKnnModel): Uint8Array {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Algorithm, Recommendations, TrainedModel } from './algorithm';
 import type { InteractionMatrix } from './matrix';
 import { packArtifact, unpackArtifact } from './serialization';
-import { TopK, topKExcluding } from './top-k';
+import { recommendEach } from './top-k';
 
 export const popularityParams = z
   .object({
@@ -49,22 +49,9 @@ export const popularity: Algorithm<PopularityParams, PopularityModel> = {
   },
 
   recommend(model: PopularityModel, seen: InteractionMatrix, users: Int32Array, k: number): Recommendations {
-    const items = new Int32Array(users.length * k);
-    const scores = new Float32Array(users.length * k);
-    const heap = new TopK(k);
-    users.forEach((u, r) => {
-      topKExcluding(
-        model.scores,
-        seen.indices,
-        seen.indptr[u] as number,
-        seen.indptr[u + 1] as number,
-        heap,
-        items,
-        scores,
-        r * k,
-      );
-    });
-    return { k, users, items, scores };
+    return recommendEach('popularity', seen, users, k, model.scores.length, (_u, row) =>
+      row.set(model.scores),
+    );
   },
 
   serialize(model: PopularityModel): Uint8Array {

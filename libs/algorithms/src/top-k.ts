@@ -109,3 +109,41 @@ export function topKExcluding(
   }
   heap.drainSorted(outItems, outScores, offset);
 }
+
+/**
+ * The per-member recommend loop of algorithms whose scoring cost follows the member's history (EASE,
+ * item-kNN, popularity): score each member into one reused row, then keep the top k without what
+ * they have seen. Members are row indices of `seen`.
+ */
+export function recommendEach(
+  algorithm: string,
+  seen: { numUsers: number; indptr: Int32Array; indices: Int32Array },
+  users: Int32Array,
+  k: number,
+  numItems: number,
+  scoreInto: (member: number, row: Float32Array) => void,
+): { k: number; users: Int32Array; items: Int32Array; scores: Float32Array } {
+  const items = new Int32Array(users.length * k);
+  const scores = new Float32Array(users.length * k);
+  const heap = new TopK(k);
+  const row = new Float32Array(numItems);
+  users.forEach((u, r) => {
+    if (!(u >= 0 && u < seen.numUsers)) {
+      throw new Error(
+        `${algorithm} recommend: member index ${u} is outside the history matrix (${seen.numUsers} members)`,
+      );
+    }
+    scoreInto(u, row);
+    topKExcluding(
+      row,
+      seen.indices,
+      seen.indptr[u] as number,
+      seen.indptr[u + 1] as number,
+      heap,
+      items,
+      scores,
+      r * k,
+    );
+  });
+  return { k, users, items, scores };
+}

@@ -1,9 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { PublishedResult } from '@marquee/domain';
 import { ValidationError } from '@marquee/domain';
-import { describeRun, registerAlgorithm, rollbackList, unregisterAlgorithm } from '@marquee/pipeline';
+import {
+  createTrainingActivities,
+  describeRun,
+  holdoutEvaluator,
+  registerAlgorithm,
+  rollbackList,
+  unregisterAlgorithm,
+} from '@marquee/pipeline';
 import type { Platform } from '@marquee/runtime';
 import { generateDataset } from '@marquee/synthetic';
 import { causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
@@ -192,6 +200,90 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
     await waitFor(
       'the rollback announcement',
       async () => announcements.filter((a) => a.list === name && a.version === champion.version).length >= 2,
+    );
+  });
+
+  it('an empty snapshot fails the run without retries, naming the cause', async () => {
+    // A keyspace with no plays at all, served by its own worker and task queue.
+    const empty = {
+      ...config,
+      cassandra: { ...config.cassandra, keyspace: `${config.cassandra.keyspace}_empty` },
+      temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-empty` },
+    };
+    const emptyHarness = await startOfflineHarness('training-empty', empty);
+    try {
+      await registerAlgorithm(
+        {
+          registrations: emptyHarness.platform.registrations,
+          temporal: env.client,
+          taskQueue: empty.temporal.taskQueue,
+        },
+        { name: `${name}-e`.slice(0, 40), algorithm: 'popularity', schedule: '1d', traffic: 0 },
+      );
+      await assert.rejects(
+        env.client.workflow.execute(trainingPipeline, {
+          taskQueue: empty.temporal.taskQueue,
+          workflowId: uniqueId(`train-${name}-empty-`),
+          args: [{ registration: `${name}-e`.slice(0, 40) }],
+        }),
+        (error: unknown) =>
+          error instanceof WorkflowFailedError && /the snapshot is empty/.test(causeChain(error)),
+      );
+    } finally {
+      await unregisterAlgorithm(
+        { registrations: emptyHarness.platform.registrations, temporal: env.client },
+        `${name}-e`.slice(0, 40),
+      ).catch(() => undefined);
+      await emptyHarness.stop();
+    }
+  });
+
+  it('a corrupt artifact fails as CorruptArtifact, which is not retried', async () => {
+    const blobId = uniqueId('snapshot:corrupt-');
+    await platform.blobs.put(blobId, 'snapshot', new Uint8Array(2048).fill(7), 600);
+    // Overwrite the only chunk behind the checksum's back.
+    await platform.cassandra.execute(
+      'INSERT INTO blobs (blob_id, chunk, data) VALUES (?, 0, ?)',
+      [blobId, Buffer.alloc(2048, 9)],
+      {
+        prepare: true,
+      },
+    );
+    const activities = createTrainingActivities({ ...platform, evaluator: holdoutEvaluator });
+    const snapshot = { blobId, window: { from: '', to: '', members: 1, items: 1, interactions: 1 } };
+    await assert.rejects(
+      activities.evaluateModel({
+        trained: {
+          registration: name,
+          version: 'v0',
+          algorithm: 'popularity',
+          artifact: blobId,
+          trainSeconds: 0,
+        },
+        snapshot,
+        k: 10,
+      }),
+      (error: unknown) =>
+        error instanceof ApplicationFailure &&
+        error.type === 'CorruptArtifact' &&
+        error.nonRetryable &&
+        /checksum mismatch/.test(error.message),
+    );
+    const unreadable = uniqueId('snapshot:garbage-');
+    await platform.blobs.put(unreadable, 'snapshot', new Uint8Array(64).fill(1), 600);
+    await assert.rejects(
+      activities.evaluateModel({
+        trained: {
+          registration: name,
+          version: 'v0',
+          algorithm: 'popularity',
+          artifact: unreadable,
+          trainSeconds: 0,
+        },
+        snapshot: { ...snapshot, blobId: unreadable },
+        k: 10,
+      }),
+      /snapshot snapshot:garbage-\S+ cannot be read: not a Marquee model artifact/,
     );
   });
 });

@@ -131,10 +131,34 @@ function parseParams(algorithm: Algorithm, params: unknown): unknown {
 /** The offline training pipeline's activities: snapshot → train → evaluate → gate → score shards → publish. */
 export function createTrainingActivities(deps: TrainingActivityDeps) {
   const artifacts = new ArtifactCache();
+  // A missing or corrupt artifact does not heal by retrying: fail the run and say which one.
+  const readArtifact = async (blobId: string, what: string): Promise<Uint8Array> => {
+    try {
+      return await deps.blobs.get(blobId);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/does not exist|is corrupt/.test(message))
+        throw nonRetryable('CorruptArtifact', `${what}: ${message}`);
+      throw error;
+    }
+  };
+  const decode = <T>(blobId: string, what: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw nonRetryable('CorruptArtifact', `${what} ${blobId} cannot be read: ${(error as Error).message}`);
+    }
+  };
   const loadSnapshot = (blobId: string) =>
-    artifacts.get(blobId, async () => unpackMatrix(await deps.blobs.get(blobId)));
+    artifacts.get(blobId, async () => {
+      const bytes = await readArtifact(blobId, 'snapshot');
+      return decode(blobId, 'snapshot', () => unpackMatrix(bytes));
+    });
   const loadModel = (algorithm: Algorithm, blobId: string) =>
-    artifacts.get(blobId, async () => algorithm.deserialize(await deps.blobs.get(blobId)) as TrainedModel);
+    artifacts.get(blobId, async () => {
+      const bytes = await readArtifact(blobId, 'model');
+      return decode(blobId, 'model', () => algorithm.deserialize(bytes) as TrainedModel);
+    });
 
   return {
     /** Reads every stored play into a member × title matrix (play counts, latest time) and stores it. */

@@ -27,6 +27,12 @@ export class BecauseYouWatchedSignal {
   ) {}
 
   async write(memberId: string, value: BecauseYouWatched): Promise<void> {
+    await this.insert(memberId, value);
+    // Re-read so the hot copy holds what won (a later play may have landed first).
+    await this.refresh(memberId);
+  }
+
+  private async insert(memberId: string, value: BecauseYouWatched): Promise<void> {
     await this.client.execute(
       `INSERT INTO because_you_watched (member_id, source_item_id, item_ids, scores, model_version, updated_at)
        VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
@@ -41,8 +47,16 @@ export class BecauseYouWatchedSignal {
       ],
       { prepare: true },
     );
-    // Re-read so the hot copy holds what won (a later play may have landed first).
-    await this.refresh(memberId);
+  }
+
+  /**
+   * Writes a value computed from the member's newest stored play and sets the hot copy to it
+   * without reading back: nothing newer can be stored for the member at that moment (nearline
+   * applies one member at a time), so the value written is the one that wins.
+   */
+  async writeLatest(memberId: string, value: BecauseYouWatched): Promise<void> {
+    await this.insert(memberId, value);
+    await this.cache.setJson(key(memberId), value, CACHE_TTL_SECONDS.signal);
   }
 
   async read(memberId: string): Promise<BecauseYouWatched | null> {

@@ -8,7 +8,8 @@ import { writeTimestampMicros } from '@marquee/cassandra';
  * Stored: Cassandra `continue_watching` (one row per member and title), hot copy in memcached.
  * Nearline: each play upserts the position, or deletes the row once the title is played to the end.
  *   Writes carry the play's time as the Cassandra write timestamp, so redelivered or reordered
- *   plays resolve to the latest position and retries are idempotent.
+ *   plays resolve to the latest position and retries are idempotent. The hot copy is rebuilt from
+ *   the partition, or, for a member's newest plays, updated in place (`applyToHotCopy`).
  * Online: reads the hot copy, falling back to the partition; newest first.
  */
 export interface ContinueWatchingEntry {
@@ -26,6 +27,12 @@ export class ContinueWatchingSignal {
   ) {}
 
   async apply(play: Play): Promise<ContinueWatchingEntry[]> {
+    await this.write(play);
+    return this.refresh(play.userId);
+  }
+
+  /** The Cassandra write of one play: the position, or a delete once the title is finished. */
+  async write(play: Play): Promise<void> {
     const at = writeTimestampMicros(play.timestamp);
     if (isFinished(play)) {
       await this.client.execute(
@@ -49,7 +56,32 @@ export class ContinueWatchingSignal {
         { prepare: true },
       );
     }
-    return this.refresh(play.userId);
+  }
+
+  /**
+   * Applies written plays to the hot copy without reading the partition back, for plays that are
+   * the member's newest (no stored play is later): then each one's write is the one that wins for
+   * its title, and the rest of the row is unchanged. Returns false, changing nothing, when there is
+   * no hot copy to apply them to; the caller refreshes instead.
+   */
+  async applyToHotCopy(memberId: string, newest: readonly Play[]): Promise<boolean> {
+    const key = cacheKeys.continueWatching(memberId);
+    const cached = await this.cache.getJson<ContinueWatchingEntry[]>(key);
+    if (!cached) return false;
+    const byTitle = new Map(cached.map((entry) => [entry.itemId, entry]));
+    for (const play of [...newest].sort((a, b) => a.timestamp.localeCompare(b.timestamp))) {
+      if (isFinished(play)) byTitle.delete(play.itemId);
+      else
+        byTitle.set(play.itemId, {
+          itemId: play.itemId,
+          positionMs: play.positionMs,
+          durationMs: play.durationMs,
+          device: play.device,
+          updatedAt: new Date(play.timestamp).toISOString(),
+        });
+    }
+    const entries = [...byTitle.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return this.cache.setJson(key, entries, CACHE_TTL_SECONDS.signal);
   }
 
   async read(memberId: string): Promise<ContinueWatchingEntry[]> {

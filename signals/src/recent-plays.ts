@@ -1,11 +1,12 @@
 import type { Play } from '@marquee/domain';
 import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
-import type { PlaysRepository } from '@marquee/cassandra';
+import type { PlaysRepository, StoredPlay } from '@marquee/cassandra';
 
 /**
  * Signal: the member's most recent plays.
  * Stored: Cassandra `plays_by_member` (the full history) with a hot copy in memcached.
- * Nearline: records each play, then rewrites the hot copy from the partition.
+ * Nearline: records each play, then rewrites the hot copy from the partition (`cacheHistory` when
+ *   the caller has read it already).
  * Online: reads the hot copy, falling back to the partition. Fresh within a second of the play.
  */
 export interface RecentPlay {
@@ -36,8 +37,15 @@ export class RecentPlaysSignal {
 
   /** Rebuilds the hot copy from Cassandra (after a write, or on a cache miss). */
   async refresh(memberId: string): Promise<RecentPlay[]> {
-    const stored = await this.plays.recent(memberId, RECENT_PLAYS_LIMIT);
-    const recent = stored.map((p) => ({
+    return this.cacheHistory(memberId, await this.plays.recent(memberId, RECENT_PLAYS_LIMIT));
+  }
+
+  /**
+   * Rewrites the hot copy from history the caller has just read (newest first), so nearline reads
+   * the partition once per play for both this signal and the fold-in.
+   */
+  async cacheHistory(memberId: string, history: readonly StoredPlay[]): Promise<RecentPlay[]> {
+    const recent = history.slice(0, RECENT_PLAYS_LIMIT).map((p) => ({
       itemId: p.itemId,
       device: p.device,
       playedAt: p.playedAt.toISOString(),

@@ -1,4 +1,4 @@
-import type { Client } from 'cassandra-driver';
+import { types, type Client } from 'cassandra-driver';
 import type { Device, Play, ScoredList } from '@marquee/domain';
 import type { Cache } from '@marquee/cache';
 
@@ -6,7 +6,8 @@ import type { Cache } from '@marquee/cache';
  * Signal: what is trending now, overall and per device type.
  * Stored: Cassandra counters per (scope, 10-minute bucket, title); `trending_counted` remembers which
  *   plays were counted (a lightweight transaction), so a redelivered play never counts twice.
- * Nearline: `record` each play into its bucket for scopes `all` and `device:<type>`.
+ * Nearline: counts each play into its bucket for scopes `all` and `device:<type>`: `record` one play
+ *   (guarded by its own transaction), or `countNew` a batch already deduplicated by event id.
  * Online: `read` sums the last 12 hours of buckets, each decayed by its age (half-life 2 hours), and
  *   keeps the top titles; the result is shared through memcached for a few seconds.
  * Fresh within seconds of a play.
@@ -53,6 +54,39 @@ export class TrendingSignal {
       ),
     );
     return true;
+  }
+
+  /**
+   * Counts plays that the caller guarantees are new (nearline drops duplicates by event id before
+   * this), without the per-play lightweight transaction of `record`, and with one counter update
+   * per (scope, bucket, title) for the whole set. Plays older than the window are ignored.
+   * Returns how many were counted.
+   */
+  async countNew(plays: readonly Play[], now = Date.now()): Promise<number> {
+    const increments = new Map<string, { scope: TrendingScope; bucket: Date; itemId: string; n: number }>();
+    let counted = 0;
+    for (const play of plays) {
+      const at = Date.parse(play.timestamp);
+      if (now - at > TRENDING.windowMs) continue;
+      counted += 1;
+      const bucket = bucketOf(at);
+      for (const scope of ['all', `device:${play.device}`] as TrendingScope[]) {
+        const key = `${scope}|${bucket.getTime()}|${play.itemId}`;
+        const entry = increments.get(key);
+        if (entry) entry.n += 1;
+        else increments.set(key, { scope, bucket, itemId: play.itemId, n: 1 });
+      }
+    }
+    await Promise.all(
+      [...increments.values()].map(({ scope, bucket, itemId, n }) =>
+        this.client.execute(
+          'UPDATE trending_buckets SET plays = plays + ? WHERE scope = ? AND bucket = ? AND item_id = ?',
+          [types.Long.fromNumber(n), scope, bucket, itemId],
+          { prepare: true },
+        ),
+      ),
+    );
+    return counted;
   }
 
   /** The top `k` trending titles of a scope at `now`. */

@@ -1,5 +1,5 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PopularityActivities } from '@marquee/pipeline';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { AffinitiesSummary, AffinityActivities, PopularityActivities } from '@marquee/pipeline';
 import type { PublishedResult } from '@marquee/domain';
 import { versionFor } from './version';
 
@@ -14,6 +14,8 @@ export interface PopularityPipelineResult {
   playsScanned: number;
   items: number;
   published: PublishedResult;
+  /** Genre × device / hour-of-day affinities from the same plays (null for runs started before the step). */
+  affinities: AffinitiesSummary | null;
 }
 
 const { computePopularList, publishList } = proxyActivities<PopularityActivities>({
@@ -27,7 +29,21 @@ const { computePopularList, publishList } = proxyActivities<PopularityActivities
   },
 });
 
-/** Snapshot plays → count decayed popularity → write a new version → publish it as champion. */
+const { computeGenreAffinities } = proxyActivities<AffinityActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+  },
+});
+
+/**
+ * Snapshot plays → count decayed popularity → write a new version → publish it as champion →
+ * genre affinities by device and hour of day (data for the online re-ranking).
+ */
 export async function popularityPipeline(
   input: PopularityPipelineInput = {},
 ): Promise<PopularityPipelineResult> {
@@ -43,5 +59,9 @@ export async function popularityPipeline(
     asOf,
   });
   const published = await publishList({ computed, workflowId: info.workflowId });
-  return { version, playsScanned: computed.playsScanned, items: computed.items, published };
+  // A step added after the first release: runs that started without it replay without it.
+  const affinities = patched('genre-affinities')
+    ? await computeGenreAffinities({ version, workflowId: info.workflowId, asOf })
+    : null;
+  return { version, playsScanned: computed.playsScanned, items: computed.items, published, affinities };
 }

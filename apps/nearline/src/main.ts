@@ -1,34 +1,69 @@
-import { loadConfig } from '@marquee/config';
+import { ConfigError, loadConfig } from '@marquee/config';
+import { ID_PATTERN } from '@marquee/domain';
 import { createLogger, createRegistry, errorContext, startOpsServer } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
 import { startNearlineService } from '@marquee/ingest';
+
+/** How long nearline waits for memcached before counting it unavailable. */
+const NEARLINE_CACHE_TIMEOUT_MS = 500;
+
+/** A stop that takes longer than this (a store hanging mid-batch) ends the process anyway; Kafka re-delivers. */
+const SHUTDOWN_GRACE_MS = 20_000;
 
 /** The nearline process: the plays consumer group, `/metrics`, `/health`, `/ready`, graceful SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'marquee-nearline');
   const logger = createLogger('nearline');
   const registry = createRegistry('nearline');
-  const platform = await connectPlatform(config, logger);
-  const service = await startNearlineService(platform, registry);
+  // Nearline writes hot copies in bursts (a batch of members at once) on a busy event loop; the
+  // online's 50 ms read deadline would count those as memcached failures and skip the cache for a
+  // while, so nearline gives memcached longer. A down memcached still fails at once (refused).
+  const platform = await connectPlatform(config, logger, { cacheTimeoutMs: NEARLINE_CACHE_TIMEOUT_MS });
+  // The same variable the online service reads, so both serve neighbours from one model.
+  const similar = process.env['MARQUEE_SIMILAR_REGISTRATION'];
+  if (similar !== undefined && !ID_PATTERN.test(similar))
+    throw new ConfigError(
+      `invalid environment: MARQUEE_SIMILAR_REGISTRATION: '${similar}' is not a registration name`,
+    );
+  const service = await startNearlineService(platform, registry, {
+    ...(similar ? { neighboursRegistration: similar } : {}),
+  });
   const ops = await startOpsServer({
     host: config.host,
     port: config.nearline.port,
     registry,
     ready: async () => {
       await platform.cassandra.execute('SELECT now() FROM system.local');
-      return { ok: true, cache: platform.cache.available ? 'up' : 'cooling down' };
+      const models = service.models();
+      return {
+        ok: true,
+        cache: platform.cache.available ? 'up' : 'cooling down',
+        cacheRefillPending: service.cacheRepairPending(),
+        topPicks: models.foldIn.map((c) => ({ registration: c.registration, version: c.version })),
+        becauseYouWatched: models.neighbours
+          ? { registration: models.neighbours.registration, version: models.neighbours.version }
+          : null,
+      };
     },
   });
-  logger.info({ port: ops.port }, 'nearline consuming plays');
+  logger.info({ port: ops.port }, 'nearline ops endpoint listening (/metrics, /health, /ready)');
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'nearline shutting down');
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'nearline shutting down: finishing the batch in progress');
+    setTimeout(() => {
+      logger.warn('nearline did not stop in time; exiting (uncommitted plays are re-delivered)');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     await service.stop();
     await ops.close();
     await platform.close();
+    logger.info('nearline stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

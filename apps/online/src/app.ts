@@ -1,63 +1,115 @@
 import 'reflect-metadata';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Module, type DynamicModule, type ExecutionContext } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ThrottlerModule } from '@nestjs/throttler';
 import type { Registry } from 'prom-client';
-import { histogram } from '@marquee/observability';
+import { TokenVerifier, VerifiedTokens } from '@marquee/auth';
 import type { Platform } from '@marquee/runtime';
-import { RowsService } from '@marquee/rows';
+import { AdminController } from './admin.controller';
+import { AdminService } from './admin.service';
+import type { AuthedRequest } from './auth/access';
+import { AuthGuard } from './auth/auth.guard';
+import { RateLimitGuard } from './auth/rate-limit.guard';
+import { DemoController } from './demo.controller';
+import { ItemsController } from './items.controller';
+import { observeCache, observeRequests } from './metrics';
+import { defaultOnlineOptions, type OnlineOptions } from './online-options';
+import { OnlineRuntime } from './online-runtime';
+import { setupOpenApi } from './openapi';
 import { OpsController } from './ops.controller';
 import { PlaysController } from './plays.controller';
 import { RowsController } from './rows.controller';
-import { PLATFORM, REGISTRY, ROWS } from './tokens';
+import { ADMIN, OPTIONS, PLATFORM, REGISTRY, RUNTIME, VERIFIER } from './tokens';
 import { ErrorFilter } from './validation.filter';
+
+interface OnlineParts {
+  platform: Platform;
+  registry: Registry;
+  options: OnlineOptions;
+  runtime: OnlineRuntime;
+  admin: AdminService;
+  tokens: VerifiedTokens;
+}
 
 @Module({})
 class OnlineModule {
-  static register(platform: Platform, registry: Registry): DynamicModule {
+  static register(parts: OnlineParts): DynamicModule {
+    const { windowMs, limits } = parts.options.rateLimit;
     return {
       module: OnlineModule,
-      controllers: [OpsController, PlaysController, RowsController],
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: [
+            {
+              name: 'default',
+              ttl: windowMs,
+              limit: (context: ExecutionContext) =>
+                limits[context.switchToHttp().getRequest<AuthedRequest>().principal?.role ?? 'anonymous'],
+            },
+          ],
+          errorMessage: (_context, detail) =>
+            `rate limit of ${detail.limit} requests per ${detail.ttl / 1000} s exceeded for ${detail.tracker}; retry after ${detail.timeToBlockExpire} s`,
+        }),
+      ],
+      controllers: [
+        OpsController,
+        RowsController,
+        PlaysController,
+        ItemsController,
+        AdminController,
+        DemoController,
+      ],
       providers: [
-        { provide: PLATFORM, useValue: platform },
-        { provide: REGISTRY, useValue: registry },
-        { provide: ROWS, useValue: new RowsService(platform) },
+        { provide: PLATFORM, useValue: parts.platform },
+        { provide: REGISTRY, useValue: parts.registry },
+        { provide: OPTIONS, useValue: parts.options },
+        { provide: RUNTIME, useValue: parts.runtime },
+        { provide: ADMIN, useValue: parts.admin },
+        { provide: VERIFIER, useValue: parts.tokens },
+        // Order matters: who is calling (401/403) before how often they call (429).
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };
   }
 }
 
-/** Builds the online service over a connected platform (used by main and by the tests). */
+/**
+ * Builds the online service over a connected platform (used by main and by the tests): loads what
+ * pages need into memory, starts following results.published, and wires auth, rate limits, metrics
+ * and the OpenAPI document. `options` override the environment's settings.
+ */
 export async function createOnlineApp(
   platform: Platform,
   registry: Registry,
+  options: Partial<OnlineOptions> = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const settings: OnlineOptions = { ...defaultOnlineOptions(platform.config), ...options };
+  const runtime = new OnlineRuntime(platform, registry, settings);
+  await runtime.start();
+  const admin = new AdminService(platform);
+  const parts = {
+    platform,
+    registry,
+    options: settings,
+    runtime,
+    admin,
+    tokens: new VerifiedTokens(new TokenVerifier(platform.config.auth)),
+  };
   const app = await NestFactory.create<NestFastifyApplication>(
-    OnlineModule.register(platform, registry),
-    adapter,
-    {
-      logger: ['error', 'warn'],
-    },
+    OnlineModule.register(parts),
+    new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+    { logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new ErrorFilter(platform.logger));
-  const requests = histogram(
-    registry,
-    'marquee_http_request_duration_seconds',
-    'HTTP requests by route and status',
-    ['method', 'route', 'status'],
-  );
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onResponse', (request, reply, done) => {
-    requests.observe(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: String(reply.statusCode),
-      },
-      reply.elapsedTime / 1000,
-    );
-    done();
+  observeRequests(fastify, registry);
+  observeCache(registry, platform.cache);
+  setupOpenApi(app);
+  fastify.addHook('onClose', async () => {
+    await runtime.stop();
+    await admin.close();
   });
   await app.init();
   return app;

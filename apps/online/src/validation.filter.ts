@@ -1,9 +1,13 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { AuthError, ForbiddenError } from '@marquee/auth';
 import { ValidationError } from '@marquee/domain';
 import type { Logger } from '@marquee/observability';
 
-/** Maps domain errors to clear HTTP answers: bad input is a 400 naming the field, never a 500. */
+/**
+ * Maps domain errors to clear HTTP answers: bad input is a 400 naming the field, never a 500; a
+ * missing or bad token a 401 with `WWW-Authenticate`; a caller who may not do this a 403.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -16,8 +20,23 @@ export class ErrorFilter implements ExceptionFilter {
         .send({ statusCode: 400, error: 'Bad Request', message: error.message, issues: error.issues });
       return;
     }
+    if (error instanceof ForbiddenError) {
+      void reply.status(403).send({ statusCode: 403, error: 'Forbidden', message: error.message });
+      return;
+    }
+    if (error instanceof AuthError) {
+      this.unauthorized(reply, error.message);
+      return;
+    }
     if (error instanceof HttpException) {
-      void reply.status(error.getStatus()).send(error.getResponse());
+      if (error.getStatus() === 401) {
+        this.unauthorized(reply, error.message);
+        return;
+      }
+      const body = error.getResponse();
+      void reply
+        .status(error.getStatus())
+        .send(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
       return;
     }
     const fastifyStatus = (error as { statusCode?: number }).statusCode;
@@ -37,5 +56,12 @@ export class ErrorFilter implements ExceptionFilter {
       'request failed',
     );
     void reply.status(500).send({ statusCode: 500, message: 'internal error; see the online service log' });
+  }
+
+  private unauthorized(reply: FastifyReply, message: string): void {
+    void reply
+      .status(401)
+      .header('www-authenticate', 'Bearer realm="marquee"')
+      .send({ statusCode: 401, error: 'Unauthorized', message });
   }
 }

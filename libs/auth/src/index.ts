@@ -1,1 +1,3 @@
 export * from './tokens';
+export * from './verified-tokens';
+export * from './access';

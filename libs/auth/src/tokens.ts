@@ -70,6 +70,11 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    return (await this.verifyDetailed(token)).principal;
+  }
+
+  /** The principal and when the token expires (ms since the epoch), for caches of verified tokens. */
+  async verifyDetailed(token: string): Promise<{ principal: Principal; expiresAt: number }> {
     try {
       const options = { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
       const { payload } = this.jwks
@@ -79,9 +84,13 @@ export class TokenVerifier {
       if (claims.role === 'device' && !claims.member)
         throw new AuthError('a device token must name its member');
       return {
-        subject: claims.sub,
-        role: claims.role,
-        ...(claims.member ? { memberId: claims.member } : {}),
+        principal: {
+          subject: claims.sub,
+          role: claims.role,
+          ...(claims.member ? { memberId: claims.member } : {}),
+        },
+        // jwtVerify has checked exp when present; a token without one is cached for a minute at most.
+        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now() + 60_000,
       };
     } catch (error) {
       throw error instanceof AuthError ? error : new AuthError(`invalid token: ${(error as Error).message}`);

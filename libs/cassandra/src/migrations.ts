@@ -89,6 +89,27 @@ export const MIGRATIONS: Migration[] = [
        )`,
     ],
   },
+  {
+    version: 4,
+    name: 'genre affinities by device and hour of day, versioned (offline data for online re-ranking)',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS genre_affinities (
+         version text, dimension text, context text, genre text, plays double, lift double,
+         PRIMARY KEY ((version), dimension, context, genre)
+       ) WITH default_time_to_live = ${LIST_TTL_SECONDS}`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'nearline: plays processed by event id (dedupe)',
+    statements: [
+      // Written after a play's writes succeed; a redelivery or a re-sent event id is then dropped.
+      // Seven days covers any redelivery window; older duplicates would still be idempotent writes.
+      `CREATE TABLE IF NOT EXISTS plays_processed (
+         event_id text PRIMARY KEY, member_id text, item_id text, played_at timestamp
+       ) WITH default_time_to_live = 604800`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

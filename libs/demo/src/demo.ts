@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { mintToken } from '@marquee/auth';
 import type { MarqueeConfig } from '@marquee/config';
 import type { Play, Row } from '@marquee/domain';
 import { publishPlays } from '@marquee/kafka';
@@ -48,8 +49,10 @@ async function countStored(platform: Platform, dataset: SyntheticDataset, prefix
   return stored;
 }
 
-async function fetchRows(api: string, memberId: string): Promise<Row[]> {
-  const response = await fetch(`${api}/v1/users/${memberId}/rows?itemsPerRow=10`);
+async function fetchRows(api: string, memberId: string, token: string): Promise<Row[]> {
+  const response = await fetch(`${api}/v1/users/${memberId}/rows?itemsPerRow=10&device=tv`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (!response.ok)
     throw new Error(`GET rows for ${memberId} answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { rows: Row[] }).rows;
@@ -120,11 +123,24 @@ export async function runDemo(
     await connection.close();
     log(`workflow ${workflowId} ${runStatus}: version ${result.version} from ${result.playsScanned} plays`);
 
-    // One live play through the online API: the member starts a popular title they have not seen.
+    // One live play through the online API: the member starts their top pick.
     const member = dataset.members[0]?.memberId ?? 'm1';
-    const before = await fetchRows(api, member);
-    const candidate = before.find((row) => row.id === 'popular')?.items[0];
-    if (!candidate) throw new Error('the Popular row is empty after publishing; see the offline worker log');
+    // The member's device token, as a device would hold it (the online API requires one).
+    const token = await mintToken({ role: 'device', memberId: member }, config.auth.secret);
+    // The online service switches to the new version when results.published announces it.
+    let before = await fetchRows(api, member, token);
+    const switchDeadline = Date.now() + 35_000;
+    const switched = (rows: Row[]) => {
+      const picks = rows.find((row) => row.id === 'top-picks') as (Row & { list?: string }) | undefined;
+      return picks !== undefined && (picks.list !== 'popular' || picks.version === result.version);
+    };
+    while (!switched(before) && Date.now() < switchDeadline) {
+      await sleep(100);
+      before = await fetchRows(api, member, token);
+    }
+    const candidate = before.find((row) => row.id === 'top-picks')?.items[0];
+    if (!candidate)
+      throw new Error('the Top picks row is empty after publishing; see the online and offline worker logs');
     const live: Play = {
       eventId: `live-${randomUUID()}`,
       userId: member,
@@ -137,7 +153,7 @@ export async function runDemo(
     const posted = Date.now();
     const response = await fetch(`${api}/v1/plays`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(live),
     });
     if (response.status !== 202)
@@ -145,12 +161,14 @@ export async function runDemo(
     let rows = before;
     let reflectedInMs = -1;
     while (Date.now() - posted < 30_000) {
-      rows = await fetchRows(api, member);
+      rows = await fetchRows(api, member, token);
       const inContinue = rows
         .find((row) => row.id === 'continue-watching')
         ?.items.some((i) => i.itemId === live.itemId);
-      const inPopular = rows.find((row) => row.id === 'popular')?.items.some((i) => i.itemId === live.itemId);
-      if (inContinue && !inPopular) {
+      const elsewhere = rows
+        .filter((row) => row.id !== 'continue-watching')
+        .some((row) => row.items.some((i) => i.itemId === live.itemId));
+      if (inContinue && !elsewhere) {
         reflectedInMs = Date.now() - posted;
         break;
       }

@@ -1,56 +1,135 @@
-import type { KafkaMessage, Producer } from 'kafkajs';
-import type { Counter, Histogram } from 'prom-client';
-import { decodePlay } from '@marquee/domain';
-import { sendToDeadLetters, type Topics } from '@marquee/kafka';
-import type { ContinueWatchingSignal, RecentPlaysSignal } from '@marquee/signals';
-import type { Logger } from '@marquee/observability';
+import type { Play } from '@marquee/domain';
+import type { Cache } from '@marquee/cache';
+import type { PlaysRepository, StoredPlay } from '@marquee/cassandra';
+import type {
+  ContinueWatchingSignal,
+  RecentPlaysSignal,
+  TrendingSignal,
+  BecauseYouWatchedSignal,
+} from '@marquee/signals';
+import type { BecauseYouWatchedWriter } from './because-you-watched-writer';
+import type { ModelSet } from './champion-models';
+import type { PlayDedupe } from './play-dedupe';
+import { FOLD_IN_HISTORY, type TopPicksWriter } from './top-picks';
 
 export interface PlayProcessorDeps {
+  plays: PlaysRepository;
   recentPlays: RecentPlaysSignal;
   continueWatching: ContinueWatchingSignal;
-  /** Producer for `plays.dlq`. */
-  producer: Producer;
-  topics: Topics;
-  logger: Logger;
-  metrics: {
-    processed: Counter;
-    latency: Histogram;
-  };
+  trending: TrendingSignal;
+  becauseYouWatched: BecauseYouWatchedSignal;
+  cache: Cache;
+  dedupe: PlayDedupe;
+  topPicks: TopPicksWriter;
+  becauseYouWatchedWriter: BecauseYouWatchedWriter;
+  models: () => ModelSet;
+  /** A member whose hot copies may be missing or stale in memcached (it failed during a write). */
+  onCacheMiss: (memberId: string) => void;
 }
 
-export type PlayOutcome = 'stored' | 'dead-lettered';
-
 /**
- * Nearline handling of one message of `plays`: a bad one goes to the dead-letter topic with its
- * reason; a good one updates the member's signals. Writes are idempotent, so a redelivery after a
- * crash (offsets are committed only after this resolves) changes nothing.
+ * Nearline handling of one member's new plays (already validated, deduplicated, in offset order).
+ * These writes are idempotent: history is keyed by (time, event id), Continue watching and "Because
+ * you watched" carry the play time as write timestamp, and Top picks are recomputed from the stored
+ * history. So a redelivery after a crash (offsets are committed only after `finish`) changes nothing.
  */
 export class PlayProcessor {
   constructor(private readonly deps: PlayProcessorDeps) {}
 
-  async handle(topic: string, partition: number, message: KafkaMessage): Promise<PlayOutcome> {
-    const decoded = decodePlay(message.value);
-    if (!decoded.ok) {
-      await sendToDeadLetters(
-        this.deps.producer,
-        this.deps.topics,
-        { topic, partition, message },
-        decoded.reason,
-      );
-      this.deps.logger.warn(
-        { topic, partition, offset: message.offset, reason: decoded.reason },
-        'play dead-lettered',
-      );
-      this.deps.metrics.processed.inc({ outcome: 'dead-lettered' });
-      return 'dead-lettered';
+  async applyMember(memberId: string, plays: readonly Play[]): Promise<void> {
+    await this.watchingCache(memberId, async () => {
+      for (const play of plays) {
+        await Promise.all([this.deps.plays.record(play), this.deps.continueWatching.write(play)]);
+      }
+      // Derived state once per member and batch: a burst of plays costs one fold-in.
+      await this.refreshDerived(memberId, this.deps.models(), plays);
+    });
+  }
+
+  /**
+   * After the members' writes: trending counts (one counter update per title and bucket for the
+   * whole batch), then the plays are marked processed, last, so a crash before leaves them to be
+   * applied again. Trending counters are the one write that is not idempotent; the dedupe by event
+   * id keeps them to one count per play, except for a crash between these two statements.
+   */
+  async finish(plays: readonly Play[]): Promise<void> {
+    await this.deps.trending.countNew(plays);
+    await this.deps.dedupe.remember(plays);
+  }
+
+  /**
+   * Recomputes what derives from the member's history against the current champions: the recent
+   * plays hot copy, Top picks of every fold-in champion, "Because you watched" from the latest play.
+   * Also used to re-fold a member after a version switch.
+   */
+  async refreshDerived(
+    memberId: string,
+    models: ModelSet = this.deps.models(),
+    applied: readonly Play[] = [],
+  ): Promise<void> {
+    const history = await this.deps.plays.recent(memberId, FOLD_IN_HISTORY);
+    await Promise.all([
+      this.continueWatchingCopy(memberId, history, applied),
+      this.deps.recentPlays.cacheHistory(memberId, history),
+      this.deps.topPicks.refresh(memberId, history, models.foldIn),
+      this.deps.becauseYouWatchedWriter.refresh(memberId, history, models.neighbours),
+    ]);
+  }
+
+  /**
+   * The Continue watching hot copy after `applied` plays: updated in place when they are the
+   * member's newest stored plays (the common case, and one Cassandra read less per play), else
+   * rebuilt from the partition (a late play, or no hot copy).
+   */
+  private async continueWatchingCopy(
+    memberId: string,
+    history: readonly StoredPlay[],
+    applied: readonly Play[],
+  ): Promise<void> {
+    const ids = new Set(applied.map((p) => p.eventId));
+    const newest = applied.length > 0 && history.slice(0, ids.size).every((p) => ids.has(p.eventId));
+    if (newest && (await this.deps.continueWatching.applyToHotCopy(memberId, applied))) return;
+    await this.deps.continueWatching.refresh(memberId);
+  }
+
+  /** Rewrites every hot copy of the member from Cassandra (after memcached was unavailable). */
+  async refillCache(memberId: string): Promise<boolean> {
+    let clean = true;
+    await this.watchingCache(
+      memberId,
+      async () => {
+        await Promise.all([
+          this.deps.recentPlays.refresh(memberId),
+          this.deps.continueWatching.refresh(memberId),
+          this.deps.becauseYouWatched.refresh(memberId),
+          this.deps.topPicks.refill(memberId, this.deps.models().foldIn),
+        ]);
+      },
+      () => {
+        clean = false;
+      },
+    );
+    return clean;
+  }
+
+  /**
+   * Runs writes and reports the member when memcached failed meanwhile: the cache swallows its
+   * errors (the system is correct without it), so a hot copy that was not updated would otherwise
+   * stay stale until its TTL. Failures of other members' calls in the same moment mark this one
+   * too; a needless refill is cheap.
+   */
+  private async watchingCache(
+    memberId: string,
+    writes: () => Promise<void>,
+    onMiss: (memberId: string) => void = this.deps.onCacheMiss,
+  ): Promise<void> {
+    const { cache } = this.deps;
+    const errors = cache.stats.errors;
+    const wasAvailable = cache.available;
+    try {
+      await writes();
+    } finally {
+      if (!wasAvailable || !cache.available || cache.stats.errors !== errors) onMiss(memberId);
     }
-    const play = decoded.play;
-    await this.deps.recentPlays.record(play);
-    await this.deps.continueWatching.apply(play);
-    this.deps.metrics.processed.inc({ outcome: 'stored' });
-    const publishedAt = Number(message.timestamp);
-    if (Number.isFinite(publishedAt))
-      this.deps.metrics.latency.observe(Math.max(0, Date.now() - publishedAt) / 1000);
-    return 'stored';
   }
 }

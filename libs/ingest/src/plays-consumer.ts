@@ -1,52 +1,108 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
-import type { PlayProcessor } from './play-processor';
-import { withBackoff } from './retry';
+import type { BatchHandler } from './batch-handler';
+import type { NearlineMetrics } from './nearline-metrics';
+import { SupervisedConsumer } from './supervised-consumer';
 
 export const NEARLINE_GROUP = 'marquee-nearline';
 
 /**
- * Runs the consumer group on `plays`. Each partition is handled in order; a message whose writes
- * keep failing is retried with backoff and then rethrown, so kafkajs re-delivers it rather than
- * committing past it (at least once; nothing dropped).
+ * The nearline consumer group of an environment. Groups are cluster-wide, not per topic: two
+ * environments on one cluster (a test run's topic prefix beside the running platform) sharing a
+ * group would take each other's partitions away, so the prefix is part of the name.
  */
-export async function runPlaysConsumer(options: {
-  kafka: Kafka;
-  topics: Topics;
-  processor: PlayProcessor;
-  logger: Logger;
-  groupId?: string;
-  fromBeginning?: boolean;
-}): Promise<Consumer> {
-  const consumer = options.kafka.consumer({
-    groupId: options.groupId ?? NEARLINE_GROUP,
-    sessionTimeout: 15000,
-    heartbeatInterval: 1000,
-    maxWaitTimeInMs: 50,
-    retry: { retries: 10, initialRetryTime: 300 },
-  });
-  await consumer.connect();
-  await consumer.subscribe({
-    topic: options.topics.plays.name,
-    fromBeginning: options.fromBeginning ?? true,
-  });
-  await consumer.run({
-    partitionsConsumedConcurrently: options.topics.plays.partitions,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      await withBackoff(() => options.processor.handle(topic, partition, message), {
-        attempts: 6,
-        initialMs: 100,
-        maxMs: 3000,
-        onRetry: (error, attempt) => {
-          options.logger.warn(
-            { topic, partition, offset: message.offset, attempt, error: (error as Error).message },
-            'play not stored yet; retrying',
-          );
-          void heartbeat();
-        },
-      });
+export function nearlineGroup(topicPrefix: string): string {
+  return `${topicPrefix}${NEARLINE_GROUP}`;
+}
+
+/** How long a partition waits after a failed batch: doubling from the first, up to the last. */
+const PAUSE_MS = { first: 250, max: 15_000 };
+
+/**
+ * The consumer group on `plays`. Each fetched batch is handled as a whole (see BatchHandler);
+ * offsets are resolved only through the last message whose writes succeeded, so kafkajs commits
+ * exactly that (at least once). When a store is down the partition is paused with backoff instead
+ * of dropping or skipping plays, and resumes from the first play not yet stored.
+ */
+export class PlaysConsumer {
+  private readonly consumer: SupervisedConsumer;
+  private readonly pauses = new Map<number, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly options: {
+      kafka: Kafka;
+      topics: Topics;
+      handler: BatchHandler;
+      logger: Logger;
+      metrics: NearlineMetrics;
+      groupId: string;
+      fromBeginning: boolean;
     },
-  });
-  return consumer;
+  ) {
+    this.consumer = new SupervisedConsumer({
+      kafka: options.kafka,
+      name: 'plays',
+      topic: options.topics.plays.name,
+      fromBeginning: options.fromBeginning,
+      logger: options.logger,
+      config: {
+        groupId: options.groupId,
+        // Heartbeats continue through long batches, so a short session only speeds up taking over
+        // the partitions of a process that died.
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1000,
+        // An idle fetch waits this long at the broker; one with data returns at once.
+        maxWaitTimeInMs: 250,
+        retry: { retries: 10, initialRetryTime: 300 },
+      },
+      run: {
+        partitionsConsumedConcurrently: options.topics.plays.partitions,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.eachBatch(payload),
+      },
+    });
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.consumer.stop();
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, pause }: EachBatchPayload): Promise<void> {
+    const { partition } = batch;
+    // Long batches (a slow store, retries) must not cost the group membership.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+    try {
+      const outcome = await this.options.handler
+        .handle(batch.topic, partition, batch.messages)
+        .catch((error: unknown) => ({ resolveThrough: null, failure: error as Error }));
+      if (outcome.resolveThrough !== null) resolveOffset(outcome.resolveThrough);
+      if (!outcome.failure) {
+        this.pauses.delete(partition);
+        return;
+      }
+      const delay = this.pauses.get(partition) ?? PAUSE_MS.first;
+      this.pauses.set(partition, Math.min(PAUSE_MS.max, delay * 2));
+      this.options.metrics.pauses.inc({ partition: String(partition) });
+      this.options.logger.warn(
+        { partition, resumeInMs: delay, error: outcome.failure.message },
+        'partition paused until its writes can succeed',
+      );
+      const resume = pause();
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resume();
+      }, delay);
+      this.timers.add(timer);
+    } finally {
+      clearInterval(beat);
+    }
+  }
 }

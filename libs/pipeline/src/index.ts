@@ -1,4 +1,5 @@
 export * from './popularity-activities';
+export * from './affinity-activities';
 export * from './offline-worker';
 export * from './activity-context';
 export * from './training-activities';

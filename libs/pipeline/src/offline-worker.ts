@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Platform } from '@marquee/runtime';
 import { createPopularityActivities } from './popularity-activities';
+import { createAffinityActivities } from './affinity-activities';
 import { createTrainingActivities } from './training-activities';
 import { holdoutEvaluator } from './holdout';
 
@@ -16,6 +17,7 @@ export function createActivities(platform: Platform) {
       logger: platform.logger,
     }),
     ...createTrainingActivities({ ...platform, evaluator: holdoutEvaluator }),
+    ...createAffinityActivities(platform),
   };
 }
 

@@ -1,0 +1,199 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Cache } from '@marquee/cache';
+import {
+  BlobStore,
+  CatalogRepository,
+  ListsRepository,
+  ModelsRepository,
+  PlaysRepository,
+  RegistrationsRepository,
+  createCassandraClient,
+} from '@marquee/cassandra';
+import { ReferenceData } from '@marquee/online-context';
+import { RowsService, type RowsPage } from '@marquee/rows';
+import type { Platform } from '@marquee/runtime';
+import {
+  BecauseYouWatchedSignal,
+  ContinueWatchingSignal,
+  RecentPlaysSignal,
+  TrendingSignal,
+} from '@marquee/signals';
+import { connectTestPlatform, createRegistry, uniqueId, waitFor } from '@marquee/testkit';
+import { createOnlineApp } from './app';
+import { DEFAULT_RATE_LIMITS } from './online-options';
+import { bearer, fixtureOptions, seedOnline, token, type OnlineFixture } from './test-support';
+
+/** The platform with memcached replaced by a cache on a port where nothing listens. */
+function withoutMemcached(platform: Platform): { platform: Platform; cache: Cache } {
+  const cache = new Cache('127.0.0.1:1', platform.logger, { timeoutMs: 20 });
+  return {
+    cache,
+    platform: {
+      ...platform,
+      cache,
+      recentPlays: new RecentPlaysSignal(platform.plays, cache),
+      continueWatching: new ContinueWatchingSignal(platform.cassandra, cache),
+      trending: new TrendingSignal(platform.cassandra, cache),
+      becauseYouWatched: new BecauseYouWatchedSignal(platform.cassandra, cache),
+    },
+  };
+}
+
+/** The platform with every Cassandra read going to a port where nothing listens. */
+function withoutCassandra(platform: Platform): { platform: Platform; close: () => Promise<void> } {
+  const dead = createCassandraClient(
+    { ...platform.config.cassandra, contactPoints: ['127.0.0.1:1'], port: 1 },
+    platform.config.cassandra.keyspace,
+  );
+  const plays = new PlaysRepository(dead);
+  return {
+    platform: {
+      ...platform,
+      cassandra: dead,
+      plays,
+      lists: new ListsRepository(dead),
+      catalog: new CatalogRepository(dead),
+      blobs: new BlobStore(dead),
+      models: new ModelsRepository(dead),
+      registrations: new RegistrationsRepository(dead),
+      recentPlays: new RecentPlaysSignal(plays, platform.cache),
+      continueWatching: new ContinueWatchingSignal(dead, platform.cache),
+      trending: new TrendingSignal(dead, platform.cache),
+      becauseYouWatched: new BecauseYouWatchedSignal(dead, platform.cache),
+    },
+    close: () => dead.shutdown().catch(() => undefined),
+  };
+}
+
+async function listen(app: NestFastifyApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+describe('online service when a store is down, and under a rate limit', () => {
+  let platform: Platform;
+  let fixture: OnlineFixture;
+  const apps: NestFastifyApplication[] = [];
+  const closers: Array<() => Promise<void>> = [];
+
+  before(async () => {
+    platform = await connectTestPlatform('online-degraded');
+    fixture = await seedOnline(platform);
+  });
+
+  after(async () => {
+    for (const app of apps) await app.close();
+    for (const close of closers) await close();
+    await platform.close();
+  });
+
+  const start = async (on: Platform, options = {}) => {
+    const app = await createOnlineApp(on, createRegistry(uniqueId('online-')), {
+      ...fixtureOptions(fixture),
+      ...options,
+    });
+    apps.push(app);
+    return listen(app);
+  };
+  const rows = async (base: string, member: string) => {
+    const response = await fetch(`${base}/v1/users/${member}/rows?device=tv`, {
+      headers: bearer(await token(platform, 'device', member)),
+    });
+    return { status: response.status, page: (await response.json()) as RowsPage };
+  };
+
+  it('with memcached down, pages come from Cassandra and are still whole', async () => {
+    const { platform: down, cache } = withoutMemcached(platform);
+    closers.push(async () => cache.close());
+    const base = await start(down);
+    const { status, page } = await rows(base, fixture.member);
+    assert.equal(status, 200);
+    const picks = page.rows.find((r) => r.id === 'top-picks');
+    assert.equal(picks?.source, 'cassandra');
+    // Re-ranked by whatever genre affinities are published: the same titles, in some order.
+    assert.deepEqual(picks?.items.map((i) => i.itemId).sort(), [...fixture.personalList].sort());
+    assert.equal(page.degraded, false, page.fallbacks.join('; '));
+    assert.ok(cache.stats.errors >= 1);
+    const ready = (await (await fetch(`${base}/ready`)).json()) as { memcached: string };
+    assert.match(ready.memcached, /^down .*serving from Cassandra/);
+  });
+
+  it('with Cassandra down, pages are 200 with degraded rows from memory, and say so', async () => {
+    const down = withoutCassandra(platform);
+    closers.push(down.close);
+    // What was loaded before the outage: the popular list's hot copies are still in memcached.
+    const base = await start(down.platform);
+    const { status, page } = await waitFor('the popular list loaded from memcached', async () => {
+      const answer = await rows(base, uniqueId('m'));
+      return answer.page.rows?.some((r) => r.id === 'top-picks') ? answer : undefined;
+    });
+    assert.equal(status, 200);
+    assert.equal(page.degraded, true);
+    assert.equal(
+      page.rows.find((r) => r.id === 'top-picks')?.source,
+      'fallback:popular-memory',
+      JSON.stringify(page),
+    );
+    assert.match(page.fallbacks.join('\n'), /continue-watching: failed/);
+    assert.ok(page.sources.includes('fallback:popular-memory'));
+    const ready = await fetch(`${base}/ready`);
+    assert.equal(ready.status, 503);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /marquee_rows_fallbacks_total\{row="top-picks",fallback="popular-memory"/);
+    assert.match(metrics, /marquee_rows_reads_total\{source="continue_watching",outcome="failed"/);
+  });
+
+  it("a member's last served page stands in for their personal list when the stores go away", async () => {
+    const reference = new ReferenceData(platform, fixtureOptions(fixture));
+    await reference.refresh();
+    const deps = { ...platform, reference };
+    const service = new RowsService(deps);
+    const request = { memberId: fixture.member, device: 'tv' as const, rows: 10, itemsPerRow: 20 };
+    const healthy = await service.page(request);
+    const picks = healthy.rows.find((r) => r.id === 'top-picks');
+    assert.match(picks?.source ?? '', /^(memcached|cassandra)$/);
+
+    // Both stores go away under the running service.
+    const down = withoutCassandra(platform);
+    const cache = new Cache('127.0.0.1:1', platform.logger, { timeoutMs: 20 });
+    closers.push(down.close, async () => cache.close());
+    Object.assign(deps, down.platform, { cache, reference });
+    const degraded = await service.page(request);
+    const stale = degraded.rows.find((r) => r.id === 'top-picks');
+    assert.equal(stale?.source, 'fallback:last-page');
+    assert.deepEqual(stale?.items, picks?.items);
+    assert.equal(degraded.degraded, true);
+    assert.match(degraded.fallbacks.join('\n'), /top-picks: list .* failed .* → last-page/);
+  });
+
+  it('limits each principal separately: 429 with Retry-After past the limit', async () => {
+    const base = await start(platform, {
+      rateLimit: { windowMs: 60_000, limits: { ...DEFAULT_RATE_LIMITS, device: 3 } },
+    });
+    const member = uniqueId('m');
+    const device = await token(platform, 'device', member);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await fetch(`${base}/v1/users/${member}/rows`, { headers: bearer(device) })).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const limited = await fetch(`${base}/v1/users/${member}/rows`, { headers: bearer(device) });
+    assert.equal(limited.status, 429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    assert.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    assert.match(
+      ((await limited.json()) as { message: string }).message,
+      /rate limit of 3 requests per 60 s/,
+    );
+    // Another member's device, and the probes, are not affected.
+    const other = uniqueId('m');
+    const otherStatus = (
+      await fetch(`${base}/v1/users/${other}/rows`, {
+        headers: bearer(await token(platform, 'device', other)),
+      })
+    ).status;
+    assert.equal(otherStatus, 200);
+    assert.equal((await fetch(`${base}/health`)).status, 200);
+  });
+});

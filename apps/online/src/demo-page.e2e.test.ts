@@ -1,0 +1,95 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { startNearlineService } from '@marquee/ingest';
+import type { Platform } from '@marquee/runtime';
+import { connectTestPlatform, createRegistry, uniqueId } from '@marquee/testkit';
+import { createOnlineApp } from './app';
+import { fixtureOptions, seedOnline, type OnlineFixture } from './test-support';
+
+/** Debian's chromium (.ci/run installs it); without it the test is skipped locally and fails in CI. */
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file) => fs.existsSync(file));
+const SCREENSHOTS = process.env['MARQUEE_TEST_OUTPUT'] ?? path.join(process.cwd(), 'test-output');
+
+describe(
+  'the /demo page in headless Chromium (real stack)',
+  { skip: !CHROMIUM && !process.env['CI'] },
+  () => {
+    let platform: Platform;
+    let app: NestFastifyApplication;
+    let base: string;
+    let fixture: OnlineFixture;
+    let stopNearline: () => Promise<void>;
+    let browser: Browser;
+
+    before(async () => {
+      assert.ok(CHROMIUM, 'chromium is not installed: apt-get install chromium (see .ci/run)');
+      platform = await connectTestPlatform('online-demo');
+      fixture = await seedOnline(platform);
+      app = await createOnlineApp(platform, createRegistry('online-demo'), fixtureOptions(fixture));
+      await app.listen(0, '127.0.0.1');
+      base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      stopNearline = (
+        await startNearlineService(platform, createRegistry('nearline-for-demo'), {
+          groupId: uniqueId('nl-'),
+        })
+      ).stop;
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    });
+
+    after(async () => {
+      await browser?.close();
+      await stopNearline?.();
+      await app?.close();
+      await platform?.close();
+    });
+
+    it("shows a member's home screen and moves a clicked title into Continue watching", async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${base}/demo`);
+      await page.fill('#member', fixture.member);
+      await page.selectOption('#device', 'tv');
+      await page.click('#signin');
+
+      const firstPick = page.locator('section.row[data-row-id="top-picks"] .tile').first();
+      await firstPick.waitFor();
+      assert.match((await page.textContent('#meta')) ?? '', new RegExp(`variant ${fixture.variant}`));
+      const itemId = (await firstPick.getAttribute('data-item-id')) as string;
+      assert.ok(fixture.personalList.includes(itemId), `${itemId} is from the member's list`);
+      assert.equal(await page.locator('section.row[data-row-id="continue-watching"]').count(), 0);
+
+      await firstPick.click();
+      await page
+        .locator(`section.row[data-row-id="continue-watching"] .tile[data-item-id="${itemId}"]`)
+        .waitFor({ timeout: 10_000 });
+      assert.match((await page.textContent('#status')) ?? '', /is in Continue watching after \d+ ms/);
+      // Played, so no longer recommended anywhere else on the page.
+      assert.equal(
+        await page
+          .locator(`section.row:not([data-row-id="continue-watching"]) .tile[data-item-id="${itemId}"]`)
+          .count(),
+        0,
+      );
+
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = path.join(SCREENSHOTS, 'demo-page.png');
+      await page.screenshot({ path: file, fullPage: true });
+      assert.ok(fs.statSync(file).size > 10_000, 'the screenshot has content');
+      assert.deepEqual(errors, []);
+    });
+
+    it('refuses a member id the API would not accept, naming the field', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${base}/demo`);
+      await page.fill('#member', 'not a member');
+      await page.click('#signin');
+      await page.locator('#status', { hasText: 'Cannot sign in' }).waitFor();
+      assert.match((await page.textContent('#status')) ?? '', /memberId: must be 1-64 characters/);
+    });
+  },
+);

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { DEVICES, idSchema, playSchema } from '@marquee/domain';
+import { ROLES } from '@marquee/auth';
+import { isTimeZone } from '@marquee/rows';
+
+/** Request schemas validate at the edge; response schemas document the answers (OpenAPI). */
+
+export const MAX_PLAYS_PER_REQUEST = 500;
+
+export const memberPathSchema = z.object({ id: idSchema.describe('the member id') });
+export const itemPathSchema = z.object({ id: idSchema.describe('the title (item) id') });
+
+const whole = (min: number, max: number, fallback: number, what: string) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(fallback)
+    .describe(what);
+
+export const rowsQuerySchema = z.object({
+  device: z
+    .enum(DEVICES, { error: `must be one of ${DEVICES.join(', ')}` })
+    .default('web')
+    .describe('the device type asking: rows are re-ranked for it'),
+  rows: whole(1, 20, 10, 'rows on the page'),
+  itemsPerRow: whole(1, 50, 20, 'titles per row'),
+  tz: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, { error: 'must be an IANA time zone, e.g. Europe/Berlin' })
+    .optional()
+    .describe("the member's time zone, for the time of day (default UTC)"),
+});
+
+export const recommendationsQuerySchema = z.object({ k: whole(1, 500, 20, 'titles to return') });
+export const similarQuerySchema = z.object({ k: whole(1, 100, 20, 'similar titles to return') });
+
+export const playsBodySchema = z.union([
+  playSchema,
+  z.object({ plays: z.array(playSchema).min(1).max(MAX_PLAYS_PER_REQUEST) }).strict(),
+]);
+
+export const workflowsQuerySchema = z.object({
+  type: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { error: 'must be a workflow type name, e.g. popularityPipeline' })
+    .optional()
+    .describe('workflow type, e.g. trainingPipeline or popularityPipeline'),
+  limit: whole(1, 200, 20, 'runs to list, newest first'),
+});
+
+export const workflowPathSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@+=-]{0,255}$/, {
+      error: 'must be a workflow id (letters, digits, _ . : @ + = -)',
+    })
+    .describe('workflow id'),
+});
+
+export const modelsQuerySchema = z.object({
+  limit: whole(1, 100, 10, 'versions per registration, newest first'),
+});
+
+export const demoSessionSchema = z.object({ memberId: idSchema }).strict();
+
+const rowItem = z.object({ itemId: z.string(), title: z.string(), score: z.number() });
+
+export const rowsPageSchema = z.object({
+  memberId: z.string(),
+  variant: z.object({
+    experiment: z.string(),
+    name: z.string().describe('a registration, or control'),
+    list: z.string(),
+    version: z.string().optional(),
+  }),
+  context: z.object({
+    device: z.enum(DEVICES),
+    timeZone: z.string(),
+    localHour: z.number().int(),
+    daypart: z.enum(['morning', 'afternoon', 'evening', 'night']),
+    utcHour: z.number().int(),
+    sessionPlays: z.number().int(),
+    affinitiesVersion: z.string().nullable(),
+  }),
+  rows: z.array(
+    z.object({
+      id: z
+        .string()
+        .describe('continue-watching, top-picks, because-you-watched, trending-now, genre:<name>'),
+      title: z.string(),
+      reason: z.string(),
+      source: z.string().describe('the store, signal, model or fallback that served the row'),
+      list: z.string().optional(),
+      version: z.string().optional(),
+      basedOn: z.string().optional(),
+      items: z.array(rowItem),
+    }),
+  ),
+  sources: z.array(z.string()),
+  degraded: z.boolean(),
+  fallbacks: z.array(z.string()),
+  servedAt: z.string(),
+  elapsedMs: z.number(),
+});
+
+export const recommendationsSchema = z.object({
+  memberId: z.string(),
+  variant: rowsPageSchema.shape.variant,
+  source: z.string(),
+  degraded: z.boolean(),
+  items: z.array(rowItem),
+});
+
+export const similarSchema = z.object({
+  itemId: z.string(),
+  title: z.string(),
+  model: z.object({ registration: z.string(), version: z.string() }),
+  items: z.array(rowItem),
+});
+
+export const acceptedSchema = z.object({ accepted: z.array(z.string()) });
+
+export const errorSchema = z.object({
+  statusCode: z.number().int(),
+  error: z.string().optional(),
+  message: z.string(),
+  issues: z.array(z.string()).optional(),
+});
+
+export const demoTokenSchema = z.object({
+  memberId: z.string(),
+  role: z.enum(ROLES),
+  token: z.string(),
+  expiresIn: z.string(),
+});

@@ -1,0 +1,2 @@
+export * from './affinities';
+export * from './affinities-repository';

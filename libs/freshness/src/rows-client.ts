@@ -1,0 +1,58 @@
+import { mintToken } from '@marquee/auth';
+
+/** The part of `GET /v1/users/:id/rows` the benchmark reads. */
+export interface RowsAnswer {
+  variant?: { name: string; list?: string };
+  rows: Array<{ id: string; list?: string; items: Array<{ itemId: string }> }>;
+}
+
+const CONTINUE_WATCHING = 'continue-watching';
+const TOP_PICKS = 'top-picks';
+
+/** Reads members' pages as their devices do: a device token per member (minted once, locally). */
+export class RowsClient {
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly api: string,
+    private readonly secret: string,
+  ) {}
+
+  async page(memberId: string): Promise<RowsAnswer> {
+    let token = this.tokens.get(memberId);
+    if (!token) {
+      token = mintToken({ role: 'device', memberId }, this.secret);
+      this.tokens.set(memberId, token);
+    }
+    const response = await fetch(`${this.api}/v1/users/${encodeURIComponent(memberId)}/rows?itemsPerRow=20`, {
+      headers: { authorization: `Bearer ${await token}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok)
+      throw new Error(
+        `GET rows of ${memberId} answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+      );
+    return (await response.json()) as RowsAnswer;
+  }
+}
+
+const row = (page: RowsAnswer, id: string) => page.rows.find((r) => r.id === id);
+
+/** A title of the member's Top picks that is not in Continue watching: what a sampled play starts. */
+export function titleToPlay(page: RowsAnswer): string | undefined {
+  const started = new Set(row(page, CONTINUE_WATCHING)?.items.map((i) => i.itemId) ?? []);
+  return row(page, TOP_PICKS)?.items.find((i) => !started.has(i.itemId))?.itemId;
+}
+
+/** The page reflects a play of `itemId`: the title is in Continue watching and gone from Top picks. */
+export function reflects(page: RowsAnswer, itemId: string): boolean {
+  const inContinue = row(page, CONTINUE_WATCHING)?.items.some((i) => i.itemId === itemId) ?? false;
+  const inTopPicks = row(page, TOP_PICKS)?.items.some((i) => i.itemId === itemId) ?? false;
+  return inContinue && !inTopPicks;
+}
+
+/** Whether the page's Top picks are the member's own list (a registration), not the popular fallback. */
+export function personalTopPicks(page: RowsAnswer, registrations: ReadonlySet<string>): boolean {
+  const picks = row(page, TOP_PICKS);
+  return !!picks && picks.items.length > 0 && registrations.has(picks.list ?? page.variant?.name ?? '');
+}

@@ -1,0 +1,184 @@
+import { performance } from 'node:perf_hooks';
+import { DEVICES, type Play } from '@marquee/domain';
+import { groupLag, nearlineGroup } from '@marquee/ingest';
+import { publishPlays } from '@marquee/kafka';
+import { percentile } from './percentiles';
+import type { FreshnessSetup } from './prepare';
+import { reflects, titleToPlay } from './rows-client';
+
+/** Background plays come from a fixed pool of members, so repeated runs do not grow the member count. */
+const BACKGROUND_MEMBERS = 5000;
+const TICK_MS = 10;
+const LAG_EVERY_MS = 250;
+
+export interface StepOptions {
+  rate: number;
+  seconds: number;
+  samplesPerSecond: number;
+  /** A sampled play not reflected within this is lost. */
+  sampleTimeoutMs: number;
+  /** Members whose pages carry their own Top picks: sampled plays are theirs. */
+  sampleMembers: readonly string[];
+}
+
+export interface StepResult {
+  rate: number;
+  seconds: number;
+  sent: number;
+  reflected: number;
+  lost: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Most messages the nearline group was behind, summed over partitions. */
+  maxLag: number;
+  /**
+   * How far behind it was over the second half of the run, ignoring the worst tenth of the samples
+   * (a compaction or GC pause that recovers is not unbounded lag).
+   */
+  secondHalfLagP90: number;
+  achievedRate: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)] as T;
+const round = (ms: number) => (Number.isFinite(ms) ? Math.round(ms * 10) / 10 : -1);
+
+/** The nearline group's lag on `plays`, summed over partitions. */
+export async function totalLag(setup: FreshnessSetup): Promise<number> {
+  const lag = await groupLag(
+    setup.admin,
+    nearlineGroup(setup.config.kafka.topicPrefix),
+    setup.platform.topics.plays.name,
+  );
+  let total = 0;
+  for (const value of lag.values()) total += value;
+  return total;
+}
+
+/**
+ * One steady-rate run: plays published through Kafka at `rate` per second for `seconds`, and
+ * `samplesPerSecond` of them sampled: a member starts a title of their Top picks, and the time from
+ * publish until their page (GET /v1/users/:id/rows, with their device token) shows it in Continue
+ * watching and no longer in Top picks is measured. Meanwhile the nearline group's lag is sampled.
+ */
+export async function runStep(
+  setup: FreshnessSetup,
+  options: StepOptions,
+  log: (line: string) => void,
+): Promise<StepResult> {
+  const run = `fb${Date.now().toString(36)}`;
+  const { producer, topics } = setup.platform;
+  let seq = 0;
+  const play = (memberId: string, itemId: string, finishedShare: number): Play => {
+    const durationMs = (20 + Math.floor(Math.random() * 100)) * 60_000;
+    return {
+      eventId: `${run}-${seq++}`,
+      userId: memberId,
+      itemId,
+      device: pick(DEVICES),
+      timestamp: new Date().toISOString(),
+      positionMs: Math.random() < finishedShare ? durationMs : Math.floor(Math.random() * durationMs * 0.8),
+      durationMs,
+    };
+  };
+
+  const latencies: number[] = [];
+  let lost = 0;
+  let sent = 0;
+  const busy = new Set<string>();
+  const samples: Array<Promise<void>> = [];
+  const sample = async (memberId: string) => {
+    busy.add(memberId);
+    try {
+      const itemId = titleToPlay(await setup.rows.page(memberId));
+      if (!itemId) return;
+      const started = performance.now();
+      // Half-way through: the title is started, not finished, so it belongs in Continue watching.
+      await publishPlays(producer, topics, [
+        { ...play(memberId, itemId, 0), positionMs: 10 * 60_000, durationMs: 100 * 60_000 },
+      ]);
+      sent += 1;
+      while (performance.now() - started < options.sampleTimeoutMs) {
+        try {
+          if (reflects(await setup.rows.page(memberId), itemId)) {
+            latencies.push(performance.now() - started);
+            return;
+          }
+        } catch {
+          // A failed read is retried until the timeout; the play counts as lost only then.
+        }
+        // Polls closely at first and back off as time passes: the measurement stays within about
+        // a tenth of the latency, and slow reflections do not flood the online service.
+        await sleep(Math.min(50, Math.max(5, (performance.now() - started) / 10)));
+      }
+      lost += 1;
+    } catch (error) {
+      log(`sample of ${memberId} not taken: ${(error as Error).message}`);
+    } finally {
+      busy.delete(memberId);
+    }
+  };
+
+  const lags: Array<{ at: number; lag: number }> = [];
+  const start = performance.now();
+  const durationMs = options.seconds * 1000;
+  let sampled = 0;
+  let nextLag = 0;
+  while (performance.now() - start < durationMs) {
+    const elapsed = performance.now() - start;
+    const due = Math.floor((options.rate * elapsed) / 1000) - sent;
+    if (due > 0) {
+      const batch = Array.from({ length: due }, () =>
+        play(`fb-m${Math.floor(Math.random() * BACKGROUND_MEMBERS)}`, pick(setup.titles), 0.3),
+      );
+      for (let i = 0; i < batch.length; i += 1000)
+        await publishPlays(producer, topics, batch.slice(i, i + 1000));
+      sent += batch.length;
+    }
+    const samplesDue = Math.floor((options.samplesPerSecond * elapsed) / 1000) - sampled;
+    for (let i = 0; i < samplesDue; i++) {
+      sampled += 1;
+      const free = options.sampleMembers.filter((m) => !busy.has(m));
+      if (free.length > 0) samples.push(sample(pick(free)));
+    }
+    if (elapsed >= nextLag) {
+      nextLag = elapsed + LAG_EVERY_MS;
+      void totalLag(setup)
+        .then((lag) => lags.push({ at: performance.now() - start, lag }))
+        .catch(() => undefined);
+    }
+    await sleep(TICK_MS);
+  }
+  const elapsedS = (performance.now() - start) / 1000;
+  await Promise.all(samples);
+  const maxOf = (values: number[]) => values.reduce((a, b) => Math.max(a, b), 0);
+  return {
+    rate: options.rate,
+    seconds: options.seconds,
+    sent,
+    reflected: latencies.length,
+    lost,
+    p50Ms: round(percentile(latencies, 0.5)),
+    p95Ms: round(percentile(latencies, 0.95)),
+    p99Ms: round(percentile(latencies, 0.99)),
+    maxLag: maxOf(lags.map((l) => l.lag)),
+    secondHalfLagP90:
+      percentile(
+        lags.filter((l) => l.at >= durationMs / 2).map((l) => l.lag),
+        0.9,
+      ) || 0,
+    achievedRate: Math.round(sent / elapsedS),
+  };
+}
+
+/** Waits until nearline has caught up (lag 0), so one run does not start in another's backlog. */
+export async function drain(setup: FreshnessSetup, timeoutMs = 120_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let lag = await totalLag(setup);
+  while (lag > 0 && Date.now() < deadline) {
+    await sleep(250);
+    lag = await totalLag(setup);
+  }
+  return lag;
+}

@@ -1,0 +1,110 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import pino from 'pino';
+import type { Play } from '@marquee/domain';
+import { encodePlay } from '@marquee/domain';
+import { topicsFor } from '@marquee/kafka';
+import { createRegistry } from '@marquee/observability';
+import { BatchHandler } from './batch-handler';
+import type { KnownItems } from './known-items';
+import { Limiter } from './limiter';
+import { MemberLocks } from './member-locks';
+import { nearlineMetrics } from './nearline-metrics';
+import type { PlayDedupe } from './play-dedupe';
+import type { PlayProcessor } from './play-processor';
+import { RecentMembers } from './recent-members';
+
+const play = (member: string, n: number): Play => ({
+  eventId: `e-${member}-${n}`,
+  userId: member,
+  itemId: 'known',
+  device: 'tv',
+  timestamp: new Date(Date.now() - 60_000 + n).toISOString(),
+  positionMs: 1,
+  durationMs: 10,
+});
+
+const message = (offset: number, value: Buffer, key: string): KafkaMessage =>
+  ({
+    offset: String(offset),
+    key: Buffer.from(key),
+    value,
+    timestamp: String(Date.now()),
+    headers: {},
+  }) as KafkaMessage;
+
+/** A handler over fakes: `failing` members' writes always fail; records what was applied and dead-lettered. */
+function handlerFor(failing: Set<string>) {
+  const applied: string[] = [];
+  const deadLettered: string[] = [];
+  const handler = new BatchHandler({
+    producer: {
+      send: async ({ messages }: { messages: Array<{ value: Buffer }> }) => {
+        for (const m of messages) deadLettered.push(m.value.toString().slice(0, 10));
+        return [];
+      },
+    } as unknown as Producer,
+    topics: topicsFor('unit.'),
+    knownItems: {
+      unknownAmong: async (ids: string[]) => new Set(ids.filter((id) => id !== 'known')),
+    } as unknown as KnownItems,
+    dedupe: { processedAmong: async () => new Set<string>() } as unknown as PlayDedupe,
+    processor: {
+      finish: async () => undefined,
+      applyMember: async (member: string, plays: Play[]) => {
+        if (failing.has(member)) throw new Error(`store down for ${member}`);
+        applied.push(...plays.map((p) => p.eventId));
+      },
+    } as unknown as PlayProcessor,
+    locks: new MemberLocks(),
+    limiter: new Limiter(4),
+    recentMembers: new RecentMembers(),
+    metrics: nearlineMetrics(createRegistry('unit')),
+    logger: pino({ level: 'silent' }),
+  });
+  return { handler, applied, deadLettered };
+}
+
+describe('nearline batch handling', () => {
+  it('applies every member and resolves the whole batch when all writes succeed', async () => {
+    const { handler, applied } = handlerFor(new Set());
+    const batch = [
+      message(10, encodePlay(play('a', 1)), 'a'),
+      message(11, encodePlay(play('b', 1)), 'b'),
+      message(12, encodePlay(play('a', 2)), 'a'),
+    ];
+    const outcome = await handler.handle('plays', 0, batch);
+    assert.equal(outcome.failure, null);
+    assert.equal(outcome.resolveThrough, '12');
+    assert.deepEqual(applied.sort(), ['e-a-1', 'e-a-2', 'e-b-1']);
+  });
+
+  it('resolves only up to the first play that could not be stored, so the rest is read again', async () => {
+    const { handler, applied } = handlerFor(new Set(['b']));
+    const batch = [
+      message(20, encodePlay(play('a', 1)), 'a'),
+      message(21, encodePlay(play('b', 1)), 'b'),
+      message(22, encodePlay(play('a', 2)), 'a'),
+    ];
+    const outcome = await handler.handle('plays', 0, batch);
+    assert.match(String(outcome.failure?.message), /store down for b/);
+    assert.equal(outcome.resolveThrough, '20');
+    // Other members go on; their plays are re-applied idempotently when the partition resumes.
+    assert.deepEqual(applied, ['e-a-1', 'e-a-2']);
+  });
+
+  it('dead-letters bad messages and unknown titles, and counts them as done', async () => {
+    const { handler, applied, deadLettered } = handlerFor(new Set());
+    const batch = [
+      message(30, Buffer.from('{oops'), 'a'),
+      message(31, encodePlay({ ...play('a', 1), itemId: 'unknown' }), 'a'),
+      message(32, encodePlay(play('a', 2)), 'a'),
+      message(33, encodePlay(play('c', 1)), 'someone-else'),
+    ];
+    const outcome = await handler.handle('plays', 0, batch);
+    assert.equal(outcome.resolveThrough, '33');
+    assert.deepEqual(applied, ['e-a-2']);
+    assert.equal(deadLettered.length, 3);
+  });
+});

@@ -1,0 +1,210 @@
+import type { KafkaMessage, Producer } from 'kafkajs';
+import type { Play } from '@marquee/domain';
+import { DLQ_HEADERS, type Topics } from '@marquee/kafka';
+import type { Logger } from '@marquee/observability';
+import { admitMessage, unknownItemReason, type Admission } from './admission';
+import type { KnownItems } from './known-items';
+import type { Limiter } from './limiter';
+import type { MemberLocks } from './member-locks';
+import type { NearlineMetrics } from './nearline-metrics';
+import type { PlayDedupe } from './play-dedupe';
+import type { PlayProcessor } from './play-processor';
+import type { RecentMembers } from './recent-members';
+import { withBackoff } from './retry';
+
+export interface BatchOutcome {
+  /** The last offset whose message and every earlier one is done (null: none is). */
+  resolveThrough: string | null;
+  /** Why the rest of the batch was not done; the partition should pause and retry from there. */
+  failure: Error | null;
+}
+
+export interface BatchHandlerDeps {
+  producer: Producer;
+  topics: Topics;
+  knownItems: KnownItems;
+  dedupe: PlayDedupe;
+  processor: PlayProcessor;
+  locks: MemberLocks;
+  limiter: Limiter;
+  recentMembers: RecentMembers;
+  metrics: NearlineMetrics;
+  logger: Logger;
+}
+
+interface Entry {
+  message: KafkaMessage;
+  offset: number;
+  admission: Admission;
+}
+
+/**
+ * One fetched batch of a partition of `plays`: bad messages go to `plays.dlq` with their reason,
+ * duplicates are dropped, and the plays of different members are applied concurrently while each
+ * member's plays stay in offset order. A member whose writes keep failing stops there; the outcome
+ * says how far the partition is done, so the consumer commits exactly that and re-reads the rest.
+ */
+export class BatchHandler {
+  constructor(private readonly deps: BatchHandlerDeps) {}
+
+  async handle(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<BatchOutcome> {
+    const receivedAt = Date.now();
+    const entries: Entry[] = messages.map((message) => ({
+      message,
+      offset: Number(message.offset),
+      admission: admitMessage(message),
+    }));
+    // The earliest offset that is not done, and why.
+    const failed = { at: Number.POSITIVE_INFINITY, error: null as Error | null };
+    const fail = (offset: number, error: unknown) => {
+      if (offset < failed.at) {
+        failed.at = offset;
+        failed.error = error instanceof Error ? error : new Error(String(error));
+      }
+    };
+    const first = entries[0]?.offset ?? 0;
+
+    try {
+      await this.rejectUnknownItems(entries);
+      await this.deadLetter(topic, partition, entries);
+      const lanes = await this.lanes(entries);
+      const applied: Array<{ lane: Entry[]; doneAt: number }> = [];
+      await Promise.all(
+        [...lanes].map(([memberId, lane]) =>
+          this.deps.limiter
+            .run(() => this.deps.locks.run(memberId, () => this.applyLane(memberId, lane)))
+            .then((doneAt) => applied.push({ lane, doneAt }))
+            .catch((error: unknown) => fail((lane[0] as Entry).offset, error)),
+        ),
+      );
+      await this.finish(applied, receivedAt, fail);
+    } catch (error) {
+      fail(first, error);
+    }
+
+    let resolveThrough: string | null = null;
+    for (const entry of entries) {
+      if (entry.offset >= failed.at) break;
+      resolveThrough = entry.message.offset;
+    }
+    if (failed.error)
+      this.deps.logger.warn(
+        { topic, partition, offset: failed.at, error: failed.error.message },
+        'plays not stored yet; the partition pauses and retries from this offset',
+      );
+    return { resolveThrough, failure: failed.error };
+  }
+
+  /** The catalog check, batched: one lookup for the titles not seen before. */
+  private async rejectUnknownItems(entries: Entry[]): Promise<void> {
+    const plays = entries.flatMap((e) => (e.admission.ok ? [e.admission.play] : []));
+    if (plays.length === 0) return;
+    const unknown = await this.deps.knownItems.unknownAmong(plays.map((p) => p.itemId));
+    if (unknown.size === 0) return;
+    for (const entry of entries) {
+      if (entry.admission.ok && unknown.has(entry.admission.play.itemId))
+        entry.admission = {
+          ok: false,
+          kind: 'unknown-item',
+          reason: unknownItemReason(entry.admission.play.itemId),
+        };
+    }
+  }
+
+  /** Sends every bad message of the batch to `plays.dlq` in one request, original bytes and reason. */
+  private async deadLetter(topic: string, partition: number, entries: Entry[]): Promise<void> {
+    const bad = entries.filter((e) => !e.admission.ok);
+    if (bad.length === 0) return;
+    await withBackoff(
+      () =>
+        this.deps.producer.send({
+          topic: this.deps.topics.playsDlq.name,
+          messages: bad.map(({ message, admission }) => ({
+            key: message.key,
+            value: message.value,
+            headers: {
+              [DLQ_HEADERS.reason]: (admission.ok ? '' : admission.reason).slice(0, 2000),
+              [DLQ_HEADERS.topic]: topic,
+              [DLQ_HEADERS.partition]: String(partition),
+              [DLQ_HEADERS.offset]: message.offset,
+            },
+          })),
+        }),
+      { attempts: 3, initialMs: 100, maxMs: 1000 },
+    );
+    for (const { message, admission } of bad) {
+      if (admission.ok) continue;
+      this.deps.metrics.deadLetters.inc({ reason: admission.kind });
+      this.deps.metrics.plays.inc({ outcome: 'dead-lettered' });
+      this.deps.logger.warn(
+        { topic, partition, offset: message.offset, kind: admission.kind, reason: admission.reason },
+        'play dead-lettered',
+      );
+    }
+  }
+
+  /** Good plays by member in offset order, without the ones processed before (or twice in this batch). */
+  private async lanes(entries: Entry[]): Promise<Map<string, Entry[]>> {
+    const good = entries.filter((e) => e.admission.ok);
+    const processed = await this.deps.dedupe.processedAmong(
+      good.map((e) => (e.admission as { play: Play }).play.eventId),
+    );
+    const lanes = new Map<string, Entry[]>();
+    for (const entry of good) {
+      const play = (entry.admission as { play: Play }).play;
+      if (processed.has(play.eventId)) {
+        this.deps.metrics.plays.inc({ outcome: 'duplicate' });
+        continue;
+      }
+      processed.add(play.eventId);
+      const lane = lanes.get(play.userId);
+      if (lane) lane.push(entry);
+      else lanes.set(play.userId, [entry]);
+    }
+    return lanes;
+  }
+
+  /** Applies one member's plays; resolves with when they were done. */
+  private async applyLane(memberId: string, lane: Entry[]): Promise<number> {
+    const plays = lane.map((e) => (e.admission as { play: Play }).play);
+    await withBackoff(() => this.deps.processor.applyMember(memberId, plays), {
+      attempts: 3,
+      initialMs: 100,
+      maxMs: 1000,
+      onRetry: () => this.deps.metrics.retries.inc(),
+    });
+    const doneAt = Date.now();
+    this.deps.recentMembers.touch(memberId, doneAt);
+    return doneAt;
+  }
+
+  /** Trending and the processed marks for every applied member at once; then the plays count as stored. */
+  private async finish(
+    applied: ReadonlyArray<{ lane: Entry[]; doneAt: number }>,
+    receivedAt: number,
+    fail: (offset: number, error: unknown) => void,
+  ): Promise<void> {
+    if (applied.length === 0) return;
+    const plays = applied.flatMap(({ lane }) => lane.map((e) => (e.admission as { play: Play }).play));
+    try {
+      await withBackoff(() => this.deps.processor.finish(plays), {
+        attempts: 3,
+        initialMs: 100,
+        maxMs: 1000,
+        onRetry: () => this.deps.metrics.retries.inc(),
+      });
+    } catch (error) {
+      fail(Math.min(...applied.map(({ lane }) => (lane[0] as Entry).offset)), error);
+      return;
+    }
+    const { metrics } = this.deps;
+    for (const { lane, doneAt } of applied) {
+      for (const entry of lane) {
+        metrics.plays.inc({ outcome: 'stored' });
+        metrics.processing.observe((doneAt - receivedAt) / 1000);
+        const publishedAt = Number(entry.message.timestamp);
+        if (Number.isFinite(publishedAt)) metrics.latency.observe(Math.max(0, doneAt - publishedAt) / 1000);
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './open-loop';
+export * from './online-bench';

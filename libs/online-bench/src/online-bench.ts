@@ -1,0 +1,160 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { mintToken } from '@marquee/auth';
+import type { MarqueeConfig } from '@marquee/config';
+import { DEVICES } from '@marquee/domain';
+import { openLoop, type Percentiles } from './open-loop';
+
+export interface OnlineBenchOptions {
+  /** Demo members m1..mN are requested at random, each with its own device token. */
+  members: number;
+  connections: number;
+  saturationSeconds: number;
+  rate: number;
+  latencySeconds: number;
+  warmupSeconds: number;
+}
+
+export const DEFAULT_ONLINE_BENCH: OnlineBenchOptions = {
+  members: 200,
+  connections: 64,
+  saturationSeconds: 30,
+  rate: 2000,
+  latencySeconds: 30,
+  warmupSeconds: 10,
+};
+
+export interface SaturationResult {
+  rps: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** The JSON `marquee bench online --json` prints (issue 5). */
+export interface OnlineBenchResult {
+  saturation: { ours: SaturationResult; bare: SaturationResult; rpsRatio: number };
+  latency: { rate: number; ours: Percentiles; bare: Percentiles };
+}
+
+interface Target {
+  origin: string;
+  request: () => { path: string; headers: Record<string, string> };
+}
+
+/** Closed loop: `connections` each send the next request when the previous is answered. */
+async function saturate(target: Target, connections: number, seconds: number): Promise<SaturationResult> {
+  const result = await autocannon({
+    url: target.origin,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => {
+          const { path: next, headers } = target.request();
+          return { ...request, path: next, headers: { ...request.headers, ...headers } };
+        },
+      },
+    ],
+  });
+  return {
+    rps: Math.round(result.requests.total / result.duration),
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+function startBareServer(host: string, body: string): Promise<{ child: ChildProcess; origin: string }> {
+  const child = fork(path.join(__dirname, 'bare-server.js'), {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { port: number }) =>
+      resolve({ child, origin: `http://${host}:${message.port}` }),
+    );
+    child.once('exit', (code) => reject(new Error(`the bare Fastify server exited with ${code}`)));
+    child.send({ body, host });
+  });
+}
+
+/**
+ * `marquee bench online`: the running online service against a bare Fastify route answering a fixed
+ * page of the same size on the same machine (its ceiling, measured in the same run). Random demo
+ * members with valid device tokens, warm caches after a warm-up; then saturation (closed loop) and
+ * latency at a fixed offered rate (open loop, coordinated omission corrected).
+ */
+export async function runOnlineBench(
+  config: MarqueeConfig,
+  options: OnlineBenchOptions,
+  log: (line: string) => void,
+): Promise<OnlineBenchResult> {
+  const origin = `http://${config.host}:${config.online.port}`;
+  const health = await fetch(`${origin}/health`).catch(() => null);
+  if (!health?.ok)
+    throw new Error(
+      `the online service does not answer at ${origin}/health: start the platform first (npm start)`,
+    );
+  const tokens = await Promise.all(
+    Array.from({ length: options.members }, (_, m) =>
+      mintToken({ role: 'device', memberId: `m${m + 1}` }, config.auth.secret),
+    ),
+  );
+  // A random member each request; each member browses from one device type, as members do.
+  const request = () => {
+    const m = Math.floor(Math.random() * options.members);
+    const device = DEVICES[m % DEVICES.length] as string;
+    return {
+      path: `/v1/users/m${m + 1}/rows?device=${device}`,
+      headers: { authorization: `Bearer ${tokens[m]}` },
+    };
+  };
+  const sample = await fetch(`${origin}${request().path.replace(/m\d+/, 'm1')}`, {
+    headers: { authorization: `Bearer ${tokens[0]}` },
+  });
+  const body = await sample.text();
+  if (sample.status !== 200)
+    throw new Error(
+      `GET rows answered ${sample.status} (${body.slice(0, 200)}); is MARQUEE_JWT_SECRET the same as the service's?`,
+    );
+  const bare = await startBareServer(config.host, body);
+  try {
+    const ours: Target = { origin, request };
+    const baseline: Target = { origin: bare.origin, request };
+    log(
+      `warm-up: ${options.warmupSeconds} s each (page of ${body.length} bytes, ${options.members} members)`,
+    );
+    await saturate(ours, options.connections, options.warmupSeconds);
+    await saturate(baseline, options.connections, Math.min(5, options.warmupSeconds));
+
+    log(`saturation: ${options.connections} connections, ${options.saturationSeconds} s each`);
+    const saturatedOurs = await saturate(ours, options.connections, options.saturationSeconds);
+    log(`  ours ${JSON.stringify(saturatedOurs)}`);
+    const saturatedBare = await saturate(baseline, options.connections, options.saturationSeconds);
+    log(`  bare ${JSON.stringify(saturatedBare)}`);
+
+    log(`latency: ${options.rate} requests/s open loop, ${options.latencySeconds} s each`);
+    const latency = async (target: Target) => {
+      const result = await openLoop({
+        origin: target.origin,
+        rate: options.rate,
+        durationMs: options.latencySeconds * 1000,
+        request: () => target.request(),
+      });
+      log(`  ${target === ours ? 'ours' : 'bare'} ${JSON.stringify(result)}`);
+      return { p50Ms: result.p50Ms, p90Ms: result.p90Ms, p99Ms: result.p99Ms };
+    };
+    const latencyOurs = await latency(ours);
+    const latencyBare = await latency(baseline);
+    return {
+      saturation: {
+        ours: saturatedOurs,
+        bare: saturatedBare,
+        rpsRatio: Math.round((saturatedOurs.rps / Math.max(1, saturatedBare.rps)) * 1000) / 1000,
+      },
+      latency: { rate: options.rate, ours: latencyOurs, bare: latencyBare },
+    };
+  } finally {
+    bare.child.disconnect();
+  }
+}

@@ -1,0 +1,96 @@
+import http from 'node:http';
+
+export interface OpenLoopOptions {
+  /** e.g. http://127.0.0.1:3000 */
+  origin: string;
+  /** Requests per second, offered whatever the server does. */
+  rate: number;
+  durationMs: number;
+  /** The i-th request: its path and headers. */
+  request: (i: number) => { path: string; headers: Record<string, string> };
+  /** Most sockets in use at once; requests beyond wait (and that wait counts as latency). */
+  maxSockets?: number;
+  /** A request unanswered this long is an error. */
+  timeoutMs?: number;
+}
+
+export interface Percentiles {
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+}
+
+export interface OpenLoopResult extends Percentiles {
+  sent: number;
+  completed: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+export function percentiles(latenciesMs: Float64Array): Percentiles {
+  const sorted = Float64Array.from(latenciesMs).sort();
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    p50Ms: round(percentile(sorted, 0.5)),
+    p90Ms: round(percentile(sorted, 0.9)),
+    p99Ms: round(percentile(sorted, 0.99)),
+  };
+}
+
+/**
+ * A fixed request rate, open loop (as wrk2 does): request i is due at start + i / rate whether or not
+ * earlier ones were answered, and its latency is measured from when it was due, not from when it
+ * was sent. A server (or load generator) that stalls therefore shows the stall in every request
+ * that should have gone out meanwhile: coordinated omission is corrected.
+ */
+export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  const total = Math.max(1, Math.round((options.rate * options.durationMs) / 1000));
+  const intervalMs = 1000 / options.rate;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
+  const url = new URL(options.origin);
+  const latencies = new Float64Array(total);
+  let sent = 0;
+  let completed = 0;
+  let errors = 0;
+  let non2xx = 0;
+  const start = performance.now();
+
+  await new Promise<void>((resolve) => {
+    const finish = (i: number, ok: boolean, status = 0) => {
+      latencies[i] = performance.now() - (start + i * intervalMs);
+      completed += 1;
+      if (!ok) errors += 1;
+      else if (status < 200 || status > 299) non2xx += 1;
+      if (completed === total) resolve();
+    };
+    const send = (i: number) => {
+      const { path, headers } = options.request(i);
+      const request = http.get(
+        { host: url.hostname, port: url.port, path, headers, agent, timeout: options.timeoutMs ?? 10_000 },
+        (response) => {
+          response.resume();
+          response.on('end', () => finish(i, true, response.statusCode ?? 0));
+          response.on('error', () => finish(i, false));
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error('timeout')));
+      request.on('error', () => finish(i, false));
+    };
+    // A timer per millisecond sends whatever has fallen due; no busy loop stealing the server's cores.
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * intervalMs <= now) send(sent++);
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
+    };
+    tick();
+  });
+  agent.destroy();
+  return { sent, completed, errors, non2xx, ...percentiles(latencies) };
+}

@@ -1,0 +1,57 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { NearCache } from './near-cache';
+
+describe('NearCache', () => {
+  const counting = () => {
+    let reads = 0;
+    const read = () => ({ signal: Promise.resolve(++reads) });
+    return { read, count: () => reads };
+  };
+
+  it("shares one read of a member's signals for ttl, then reads again", async () => {
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const { read, count } = counting();
+    assert.equal(await cache.reads('m1', 1000, read).signal, 1);
+    assert.equal(await cache.reads('m1', 1200, read).signal, 1);
+    assert.equal(await cache.reads('m2', 1200, read).signal, 2);
+    assert.equal(await cache.reads('m1', 1250, read).signal, 3);
+    assert.equal(count(), 3);
+  });
+
+  it('drops a failed read at once, and a member forgotten after a play', async () => {
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const failing = cache.reads('m1', 0, () => ({ signal: Promise.reject(new Error('down')) }));
+    await assert.rejects(failing.signal);
+    assert.equal(await cache.reads('m1', 1, () => ({ signal: Promise.resolve(7) })).signal, 7);
+    cache.forget('m1');
+    assert.equal(await cache.reads('m1', 2, () => ({ signal: Promise.resolve(8) })).signal, 8);
+  });
+
+  it('reads every time when the ttl is 0, and holds at most its capacity of members', async () => {
+    const off = new NearCache<{ signal: Promise<number> }, string>(0);
+    const { read, count } = counting();
+    off.reads('m1', 0, read);
+    off.reads('m1', 0, read);
+    assert.equal(count(), 2);
+    const small = new NearCache<{ signal: Promise<number> }, string>(1000, 2);
+    const other = counting();
+    for (const m of ['a', 'b', 'c', 'a']) small.reads(m, 0, other.read);
+    assert.equal(other.count(), 4, 'a was evicted when c came in');
+  });
+
+  it('keeps pages blended from the current reads only, and for no longer than they are fresh', () => {
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const reads = cache.reads('m1', 0, () => ({ signal: Promise.resolve(1) }));
+    cache.keepPage('m1', reads, 'tv', 'page for tv');
+    assert.equal(cache.page('m1', 'tv', 100), 'page for tv');
+    assert.equal(cache.page('m1', 'web', 100), undefined);
+    assert.equal(cache.page('m1', 'tv', 250), undefined);
+    // Reads replaced meanwhile: a page from the old ones is not kept.
+    const newer = cache.reads('m1', 300, () => ({ signal: Promise.resolve(2) }));
+    cache.keepPage('m1', reads, 'tv', 'stale page');
+    assert.equal(cache.page('m1', 'tv', 301), undefined);
+    cache.keepPage('m1', newer, 'tv', 'fresh page');
+    assert.equal(cache.page('m1', 'tv', 301), 'fresh page');
+  });
+});

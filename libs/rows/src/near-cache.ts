@@ -1,0 +1,55 @@
+/**
+ * An in-process near cache (an L1 in front of memcached) of a member's signal reads and of the pages
+ * blended from them: requests for the same member within `ttlMs` share one read, in flight or done,
+ * and the same page request within it gets the same page. A page is therefore at most `ttlMs` staler
+ * than memcached (a fraction of the second a play may take to show), and members whose devices ask
+ * several times a second cost memcached and the CPU one read and one blend. A failed read is dropped
+ * at once, so the next request reads again; a play through this instance drops the member.
+ */
+export class NearCache<T extends Record<string, Promise<unknown>>, P> {
+  private readonly entries = new Map<string, { at: number; reads: T; pages: Map<string, P> }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly capacity = 10_000,
+  ) {}
+
+  reads(memberId: string, now: number, read: () => T): T {
+    if (this.ttlMs <= 0) return read();
+    const entry = this.fresh(memberId, now);
+    if (entry) return entry.reads;
+    const reads = read();
+    this.entries.delete(memberId);
+    this.entries.set(memberId, { at: now, reads, pages: new Map() });
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    for (const promise of Object.values(reads))
+      promise.catch(() => {
+        if (this.entries.get(memberId)?.reads === reads) this.entries.delete(memberId);
+      });
+    return reads;
+  }
+
+  /** A page blended from the member's current reads, if one was kept for `key`. */
+  page(memberId: string, key: string, now: number): P | undefined {
+    return this.fresh(memberId, now)?.pages.get(key);
+  }
+
+  /** Keeps a page blended from `reads`, unless the member's reads were replaced meanwhile. */
+  keepPage(memberId: string, reads: T, key: string, page: P): void {
+    const entry = this.entries.get(memberId);
+    if (entry?.reads === reads) entry.pages.set(key, page);
+  }
+
+  /** The member played something: the next page reads their signals afresh. */
+  forget(memberId: string): void {
+    this.entries.delete(memberId);
+  }
+
+  private fresh(memberId: string, now: number) {
+    const entry = this.entries.get(memberId);
+    return entry && now - entry.at < this.ttlMs ? entry : undefined;
+  }
+}

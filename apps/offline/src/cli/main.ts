@@ -4,11 +4,14 @@ import { ConfigError, loadConfig, type MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { registerAlgorithmCommands } from './algorithm-commands';
 import { registerBenchCommands } from './bench-commands';
+import { registerFreshnessBench } from './bench-freshness-commands';
+import { registerOnlineBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
 import { registerModelCommands } from './model-commands';
 import { registerPlatformCommands } from './platform-commands';
 import { registerStackCommands } from './stack-commands';
+import { registerTokenCommands } from './token-commands';
 
 /** `marquee`: the operators' and experimenters' command line. */
 async function main(argv: string[]): Promise<void> {
@@ -24,7 +27,10 @@ async function main(argv: string[]): Promise<void> {
   registerAlgorithmCommands(program, config);
   registerModelCommands(program, config);
   registerEvalCommands(program);
-  registerBenchCommands(program, config);
+  registerTokenCommands(program, config);
+  const bench = registerBenchCommands(program, config);
+  registerOnlineBench(bench, config);
+  registerFreshnessBench(bench, config);
   await program.parseAsync(argv);
 }
 

@@ -1,8 +1,8 @@
-import { ConfigError, loadConfig } from '@marquee/config';
-import { ID_PATTERN } from '@marquee/domain';
+import { loadConfig } from '@marquee/config';
 import { createLogger, createRegistry, errorContext, startOpsServer } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
 import { startNearlineService } from '@marquee/ingest';
+import { nearlineOptionsFromEnv } from './nearline-options';
 
 /** How long nearline waits for memcached before counting it unavailable. */
 const NEARLINE_CACHE_TIMEOUT_MS = 500;
@@ -13,21 +13,14 @@ const SHUTDOWN_GRACE_MS = 20_000;
 /** The nearline process: the plays consumer group, `/metrics`, `/health`, `/ready`, graceful SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'marquee-nearline');
+  const options = nearlineOptionsFromEnv(process.env);
   const logger = createLogger('nearline');
   const registry = createRegistry('nearline');
   // Nearline writes hot copies in bursts (a batch of members at once) on a busy event loop; the
   // online's 50 ms read deadline would count those as memcached failures and skip the cache for a
   // while, so nearline gives memcached longer. A down memcached still fails at once (refused).
   const platform = await connectPlatform(config, logger, { cacheTimeoutMs: NEARLINE_CACHE_TIMEOUT_MS });
-  // The same variable the online service reads, so both serve neighbours from one model.
-  const similar = process.env['MARQUEE_SIMILAR_REGISTRATION'];
-  if (similar !== undefined && !ID_PATTERN.test(similar))
-    throw new ConfigError(
-      `invalid environment: MARQUEE_SIMILAR_REGISTRATION: '${similar}' is not a registration name`,
-    );
-  const service = await startNearlineService(platform, registry, {
-    ...(similar ? { neighboursRegistration: similar } : {}),
-  });
+  const service = await startNearlineService(platform, registry, options);
   const ops = await startOpsServer({
     host: config.host,
     port: config.nearline.port,

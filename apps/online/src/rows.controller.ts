@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { requireMember, type Principal } from '@marquee/auth';
 import { parseOrThrow } from '@marquee/domain';
-import type { RecommendationsPage, RowsPage } from '@marquee/rows';
+import type { RecommendationsPage } from '@marquee/rows';
 import { Allow, Caller } from './auth/access';
 import type { OnlineRuntime } from './online-runtime';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from './openapi';
@@ -35,15 +35,13 @@ export class RowsController {
   @ApiQueryFrom(rowsQuerySchema)
   @ApiAnswer(200, 'the page', rowsPageSchema)
   @ApiErrors(400, 401, 403, 429)
-  async page(
-    @Param('id') id: string,
-    @Query() query: unknown,
-    @Caller() caller: Principal,
-  ): Promise<RowsPage> {
+  // Sent as RowsService.pageJson serialized it: a page kept in the near cache is serialized once.
+  @Header('content-type', 'application/json; charset=utf-8')
+  async page(@Param('id') id: string, @Query() query: unknown, @Caller() caller: Principal): Promise<string> {
     const { id: memberId } = parseOrThrow(memberPathSchema, { id }, 'path');
     requireMember(caller, memberId, 'read the rows');
     const q = parseOrThrow(rowsQuerySchema, query ?? {}, 'query');
-    return this.runtime.rows.page({
+    return this.runtime.rows.pageJson({
       memberId,
       device: q.device,
       rows: q.rows,

@@ -186,14 +186,14 @@ export function findMaxRate(
       const next = Number.isFinite(bad)
         ? Math.round((good + bad) / 2 / 50) * 50
         : Math.round((rate * 1.5) / 50) * 50;
-      if (Number.isFinite(bad) && (bad - good <= Math.max(100, good * 0.1) || next <= good || next >= bad))
+      if (Number.isFinite(bad) && (bad - good <= Math.max(50, good * 0.1) || next <= good || next >= bad))
         break;
       rate = next;
     }
     return {
       maxRate: good,
       criterion:
-        'consumer lag over the second half of a step stays at or under one second of plays, at the full publish rate',
+        'at the full publish rate, the p90 of the consumer lag over the second half of a step stays at or under one second of plays',
       stepSeconds: options.seconds,
       steps,
     };

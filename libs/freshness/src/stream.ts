@@ -110,7 +110,7 @@ export async function runStep(
         }
         // Polls closely at first and back off as time passes: the measurement stays within about
         // a tenth of the latency, and slow reflections do not flood the online service.
-        await sleep(Math.min(50, Math.max(5, (performance.now() - started) / 10)));
+        await sleep(Math.min(200, Math.max(5, (performance.now() - started) / 10)));
       }
       lost += 1;
     } catch (error) {
@@ -120,6 +120,7 @@ export async function runStep(
     }
   };
 
+  const maxInFlight = Math.max(4, options.samplesPerSecond * 2);
   const lags: Array<{ at: number; lag: number }> = [];
   const start = performance.now();
   const durationMs = options.seconds * 1000;
@@ -139,6 +140,8 @@ export async function runStep(
     const samplesDue = Math.floor((options.samplesPerSecond * elapsed) / 1000) - sampled;
     for (let i = 0; i < samplesDue; i++) {
       sampled += 1;
+      // Samples in flight are capped, so a slow platform is measured, not flooded with page reads.
+      if (busy.size >= maxInFlight) continue;
       const free = options.sampleMembers.filter((m) => !busy.has(m));
       if (free.length > 0) samples.push(sample(pick(free)));
     }

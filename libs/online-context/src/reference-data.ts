@@ -30,7 +30,7 @@ export interface ReferenceOptions {
   popularList?: string;
   /** The experiment's variants; by default every registration with its traffic share. */
   loadVariants?: () => Promise<Variant[]>;
-  /** Trending titles kept per device type, re-read this often (the signal itself moves every few seconds). */
+  /** One device type's trending titles are re-read this often, in turn (each type every 4 ticks). */
   trendingRefreshMs?: number;
 }
 
@@ -91,7 +91,13 @@ export class ReferenceData {
   /** Loads everything once, then keeps reloading every `refreshMs` (trending more often) until `stop`. */
   async start(): Promise<void> {
     this.every(this.options.refreshMs ?? 30_000, () => this.refresh());
-    if (this.deps.trending) this.every(this.options.trendingRefreshMs ?? 5000, () => this.refreshTrending());
+    // One device type per tick: each trending read sums 72 buckets from Cassandra, and four at once
+    // make a burst of queries (and of work on this event loop) that pages would queue behind.
+    let next = 0;
+    if (this.deps.trending)
+      this.every(this.options.trendingRefreshMs ?? 5000, () =>
+        this.refreshTrending([DEVICES[next++ % DEVICES.length] as Device]),
+      );
     await Promise.all([this.refresh(), this.refreshTrending()]);
   }
 
@@ -101,12 +107,14 @@ export class ReferenceData {
   }
 
   /** Trending per device type, off the request path: a slow computation never delays a page. */
-  async refreshTrending(now = Date.now()): Promise<void> {
+  async refreshTrending(devices: readonly Device[] = DEVICES, now = Date.now()): Promise<void> {
     const signal = this.deps.trending;
     if (!signal) return;
     await this.attempt('trending', async () => {
-      const lists = await Promise.all(DEVICES.map((d) => signal.read(`device:${d}`, TRENDING_K, now)));
-      this.trending = new Map(DEVICES.map((d, i) => [d, lists[i] as ScoredList]));
+      const lists = await Promise.all(devices.map((d) => signal.read(`device:${d}`, TRENDING_K, now)));
+      const trending = new Map(this.trending);
+      devices.forEach((d, i) => trending.set(d, lists[i] as ScoredList));
+      this.trending = trending;
     });
   }
 

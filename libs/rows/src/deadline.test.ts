@@ -23,22 +23,20 @@ describe('Deadline', () => {
 });
 
 describe('LastPages', () => {
-  const row = (id: string, source: string) => ({ id, title: id, reason: '', source, items: [] });
+  const page = (...rows: Array<[string, string]>) =>
+    JSON.stringify({ rows: rows.map(([id, source]) => ({ id, title: id, reason: '', source, items: [] })) });
 
-  it('remembers real rows, never fallbacks, and forgets the least recently served member first', () => {
+  it("keeps each member's last page served without fallbacks, forgetting the least recently served first", () => {
     const pages = new LastPages(2);
-    pages.remember('m1', [row('top-picks', 'memcached')]);
-    pages.remember('m1', [
-      row('top-picks', 'fallback:popular-memory'),
-      row('trending-now', 'signal:trending'),
-    ]);
+    pages.remember('m1', page(['top-picks', 'memcached'], ['trending-now', 'signal:trending']));
     assert.equal(pages.row('m1', 'top-picks')?.source, 'memcached');
     assert.equal(pages.row('m1', 'trending-now')?.source, 'signal:trending');
-    pages.remember('m2', [row('top-picks', 'cassandra')]);
-    pages.remember('m1', []);
-    pages.remember('m3', [row('top-picks', 'cassandra')]);
+    assert.equal(pages.row('m1', 'because-you-watched'), undefined);
+    pages.remember('m2', page(['top-picks', 'cassandra']));
+    pages.remember('m1', page(['top-picks', 'cassandra']));
+    pages.remember('m3', page(['top-picks', 'cassandra']));
     assert.equal(pages.size, 2);
     assert.equal(pages.row('m2', 'top-picks'), undefined);
-    assert.ok(pages.row('m1', 'top-picks'));
+    assert.equal(pages.row('m1', 'top-picks')?.source, 'cassandra');
   });
 });

@@ -5,3 +5,4 @@ export * from './last-pages';
 export * from './near-cache';
 export * from './rerank';
 export * from './rows-service';
+export * from './row-sources';

@@ -24,8 +24,12 @@ describe('NearCache', () => {
     const failing = cache.reads('m1', 0, () => ({ signal: Promise.reject(new Error('down')) }));
     await assert.rejects(failing.signal);
     assert.equal(await cache.reads('m1', 1, () => ({ signal: Promise.resolve(7) })).signal, 7);
-    cache.forget('m1');
+    cache.forget('m1', 2);
     assert.equal(await cache.reads('m1', 2, () => ({ signal: Promise.resolve(8) })).signal, 8);
+    // For a while after a play, every page reads afresh; then the near cache serves again.
+    assert.equal(await cache.reads('m1', 3, () => ({ signal: Promise.resolve(9) })).signal, 9);
+    assert.equal(await cache.reads('m1', 2500, () => ({ signal: Promise.resolve(10) })).signal, 10);
+    assert.equal(await cache.reads('m1', 2600, () => ({ signal: Promise.resolve(11) })).signal, 10);
   });
 
   it('reads every time when the ttl is 0, and holds at most its capacity of members', async () => {

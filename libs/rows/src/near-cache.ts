@@ -6,8 +6,12 @@
  * several times a second cost memcached and the CPU one read and one blend. A failed read is dropped
  * at once, so the next request reads again; a play through this instance drops the member.
  */
+/** How long a member who just played reads around the near cache (nearline takes well under this). */
+const BYPASS_MS = 2000;
+
 export class NearCache<T extends Record<string, Promise<unknown>>, P> {
   private readonly entries = new Map<string, { at: number; reads: T; pages: Map<string, P> }>();
+  private readonly bypass = new Map<string, number>();
 
   constructor(
     private readonly ttlMs: number,
@@ -15,7 +19,7 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
   ) {}
 
   reads(memberId: string, now: number, read: () => T): T {
-    if (this.ttlMs <= 0) return read();
+    if (this.ttlMs <= 0 || this.bypassing(memberId, now)) return read();
     const entry = this.fresh(memberId, now);
     if (entry) return entry.reads;
     const reads = read();
@@ -43,9 +47,24 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
     if (entry?.reads === reads) entry.pages.set(key, page);
   }
 
-  /** The member played something: the next page reads their signals afresh. */
-  forget(memberId: string): void {
+  /**
+   * The member played something through this instance: their pages read afresh for a while, so the
+   * play shows as soon as nearline has stored it rather than up to `ttlMs` later.
+   */
+  forget(memberId: string, now = Date.now()): void {
     this.entries.delete(memberId);
+    this.bypass.set(memberId, now + BYPASS_MS);
+    if (this.bypass.size > this.capacity) {
+      for (const [member, until] of this.bypass) if (until <= now) this.bypass.delete(member);
+    }
+  }
+
+  private bypassing(memberId: string, now: number): boolean {
+    const until = this.bypass.get(memberId);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.bypass.delete(memberId);
+    return false;
   }
 
   private fresh(memberId: string, now: number) {

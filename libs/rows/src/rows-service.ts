@@ -16,12 +16,10 @@ import { pageContext, type PageContext } from './context';
 import { Deadline, type Outcome } from './deadline';
 import { LastPages } from './last-pages';
 import { NearCache } from './near-cache';
+import { Fallbacks, RowSources, sessionPlays } from './row-sources';
 
 /** The experiment whose variants (the registrations) pick a member's lists. */
 export const ROWS_EXPERIMENT = 'rows';
-/** Plays less than this apart belong to one session. */
-export const SESSION_GAP_MS = 30 * 60_000;
-const SIMILAR_K = 50;
 
 export interface RowsDeps {
   reference: ReferenceData;
@@ -81,6 +79,16 @@ export interface RowsPage {
   elapsedMs: number;
 }
 
+/** A page without the time it is served at. */
+type PageBody = Omit<RowsPage, 'servedAt' | 'elapsedMs'>;
+/**
+ * Pages are kept (near cache, last pages) as the JSON that is sent: one string per page, serialized
+ * once, cheap for the garbage collector; each answer only appends its own time.
+ */
+interface ComposedPage {
+  json: string;
+}
+
 export interface RecommendationsPage {
   memberId: string;
   variant: VariantInfo;
@@ -93,35 +101,6 @@ const elapsedSince = (started: number) => Math.round((performance.now() - starte
 
 const noObserver: RowsObserver = { read: () => undefined, fallback: () => undefined, page: () => undefined };
 
-const listFromRow = (row: PageRow): ScoredList => ({
-  itemIds: row.items.map((i) => i.itemId),
-  scores: row.items.map((i) => i.score),
-});
-
-/** Notes of one page: which fallbacks stood in for what. */
-class Fallbacks {
-  readonly notes: string[] = [];
-
-  constructor(
-    private readonly observer: RowsObserver,
-    private readonly deadlineMs: number,
-  ) {}
-
-  why(outcome: Outcome<unknown> | null): string {
-    if (!outcome) return 'no version published';
-    if (outcome.ok) return 'missing';
-    if (outcome.why === 'late') return `late (deadline ${this.deadlineMs} ms)`;
-    // Driver errors span lines (stacks, inner errors); the first line says what happened.
-    const error = (outcome.error ?? '?').split('\n')[0]?.slice(0, 160);
-    return `failed (${error})`;
-  }
-
-  take(row: string, to: string, why: string): void {
-    this.notes.push(`${row}: ${why} → ${to}`);
-    this.observer.fallback(row, to);
-  }
-}
-
 /**
  * The online page: assigns the member's variant, reads their list and signals in parallel under one
  * deadline (memcached first, Cassandra behind it), fills what failed or was late from the last served
@@ -130,6 +109,7 @@ class Fallbacks {
  */
 export class RowsService {
   private readonly lastPages: LastPages;
+  private readonly sources: RowSources;
   private readonly observer: RowsObserver;
   private readonly deadlineMs: number;
   private readonly nearCache: NearCache<
@@ -138,7 +118,7 @@ export class RowsService {
       recentPlays: Promise<RecentPlay[]>;
       becauseYouWatched: Promise<BecauseYouWatched | null>;
     },
-    RowsPage
+    ComposedPage
   >;
 
   constructor(
@@ -149,6 +129,7 @@ export class RowsService {
     this.lastPages = new LastPages(options.lastPages ?? 5000);
     this.observer = options.observer ?? noObserver;
     this.nearCache = new NearCache(options.signalsTtlMs ?? 0);
+    this.sources = new RowSources({ ...deps, lastPages: this.lastPages });
   }
 
   /** A play of the member went through this instance: their next page reads fresh signals. */
@@ -166,17 +147,36 @@ export class RowsService {
 
   async page(request: PageRequest): Promise<RowsPage> {
     const started = performance.now();
+    const { page, now } = await this.compose(request);
+    return {
+      ...(JSON.parse(page.json) as PageBody),
+      servedAt: now.toISOString(),
+      elapsedMs: elapsedSince(started),
+    };
+  }
+
+  /**
+   * The same page as JSON, ready to send: a page kept in the near cache is serialized once, and each
+   * answer only appends its own time.
+   */
+  async pageJson(request: PageRequest): Promise<string> {
+    const started = performance.now();
+    const { page, now } = await this.compose(request);
+    return `${page.json.slice(0, -1)},"servedAt":"${now.toISOString()}","elapsedMs":${elapsedSince(started)}}`;
+  }
+
+  private async compose(request: PageRequest): Promise<{ page: ComposedPage; now: Date }> {
     const { memberId } = request;
     const now = request.now ?? new Date();
     const context = pageContext(request.device, now, request.timeZone);
-    const variant = this.variantOf(memberId);
-    const personal = variant.name !== CONTROL;
     const pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}`;
     const kept = this.nearCache.page(memberId, pageKey, now.getTime());
     if (kept) {
       this.observer.page(false);
-      return { ...kept, servedAt: now.toISOString(), elapsedMs: elapsedSince(started) };
+      return { page: kept, now };
     }
+    const variant = this.variantOf(memberId);
+    const personal = variant.name !== CONTROL;
     const deadline = new Deadline(this.deadlineMs);
     const signals = this.nearCache.reads(memberId, now.getTime(), () => ({
       continueWatching: this.deps.continueWatching.read(memberId),
@@ -201,24 +201,23 @@ export class RowsService {
       context,
       rows: request.rows,
       itemsPerRow: request.itemsPerRow,
-      continueWatching: this.continueWatching(memberId, continueWatching, fallbacks),
+      continueWatching: this.sources.continueWatching(memberId, continueWatching, fallbacks),
       watched: new Set([
         ...recent.map((p) => p.itemId),
         ...(continueWatching.ok ? continueWatching.value.map((e) => e.itemId) : []),
       ]),
-      topPicks: this.topPicks(memberId, variant, list, fallbacks),
-      becauseYouWatched: this.becauseYouWatched(memberId, becauseYouWatched, recent, fallbacks),
-      trending: this.trending(request.device),
+      topPicks: this.sources.topPicks(memberId, variant, list, fallbacks),
+      becauseYouWatched: this.sources.becauseYouWatched(memberId, becauseYouWatched, recent, fallbacks),
+      trending: this.sources.trending(request.device),
       catalog: this.deps.reference.catalog,
       titlesByGenre: this.deps.reference.titlesByGenre,
       affinities: this.deps.reference.affinities,
-      taste: this.taste(recent),
+      taste: this.sources.taste(recent),
     };
     const rows = blendPage(input);
-    this.lastPages.remember(memberId, rows);
     const degraded = fallbacks.notes.length > 0;
     this.observer.page(degraded);
-    const page: RowsPage = {
+    const body: PageBody = {
       memberId,
       variant,
       context: {
@@ -230,12 +229,15 @@ export class RowsService {
       sources: [...new Set(rows.map((r) => r.source))],
       degraded,
       fallbacks: fallbacks.notes,
-      servedAt: now.toISOString(),
-      elapsedMs: elapsedSince(started),
     };
-    // A degraded page is not kept: the next request tries the stores again.
-    if (!degraded) this.nearCache.keepPage(memberId, signals, pageKey, page);
-    return page;
+    const page = { json: JSON.stringify(body) };
+    // A degraded page is not kept: the next request tries the stores again, and it never replaces the
+    // member's last page as the fallback.
+    if (!degraded) {
+      this.nearCache.keepPage(memberId, signals, pageKey, page);
+      this.lastPages.remember(memberId, page.json);
+    }
+    return { page, now };
   }
 
   /** The member's raw list for their variant (the popular list for the control group). */
@@ -284,134 +286,4 @@ export class RowsService {
     this.observer.read(source, outcome.ok ? 'ok' : outcome.why);
     return outcome;
   }
-
-  private continueWatching(
-    memberId: string,
-    outcome: Outcome<ContinueWatchingEntry[]>,
-    fallbacks: Fallbacks,
-  ): BlendInput['continueWatching'] {
-    if (outcome.ok) {
-      const items = outcome.value.map((e) => ({
-        itemId: e.itemId,
-        score: e.durationMs > 0 ? e.positionMs / e.durationMs : 0,
-      }));
-      return { items, source: 'signal:continue_watching' };
-    }
-    const last = this.lastPages.row(memberId, 'continue-watching');
-    fallbacks.take('continue-watching', last ? 'last-page' : 'left out', fallbacks.why(outcome));
-    return last ? { items: last.items, source: 'fallback:last-page' } : null;
-  }
-
-  private topPicks(
-    memberId: string,
-    variant: VariantInfo,
-    outcome: Outcome<Awaited<ReturnType<typeof readListEntry>>> | null,
-    fallbacks: Fallbacks,
-  ): BlendInput['topPicks'] {
-    const popular = this.deps.reference.popular;
-    if (variant.name === CONTROL && popular)
-      return {
-        list: popular.list,
-        source: 'memory:popular',
-        name: popular.name,
-        version: popular.version,
-        personal: false,
-      };
-    if (variant.name !== CONTROL && outcome?.ok && outcome.value) {
-      const { list, source } = outcome.value;
-      return {
-        list,
-        source,
-        name: variant.list,
-        ...(variant.version ? { version: variant.version } : {}),
-        personal: true,
-      };
-    }
-    const why =
-      variant.name === CONTROL ? 'popular list not loaded' : `list ${variant.list} ${fallbacks.why(outcome)}`;
-    const last = this.lastPages.row(memberId, 'top-picks');
-    if (last) {
-      fallbacks.take('top-picks', 'last-page', why);
-      return {
-        list: listFromRow(last),
-        source: 'fallback:last-page',
-        ranked: true,
-        personal: true,
-        ...(last.list ? { name: last.list } : {}),
-        ...(last.version ? { version: last.version } : {}),
-      };
-    }
-    if (popular) {
-      fallbacks.take('top-picks', 'popular-memory', why);
-      return {
-        list: popular.list,
-        source: 'fallback:popular-memory',
-        name: popular.name,
-        version: popular.version,
-        personal: false,
-      };
-    }
-    fallbacks.take('top-picks', 'left out', why);
-    return null;
-  }
-
-  private becauseYouWatched(
-    memberId: string,
-    outcome: Outcome<BecauseYouWatched | null>,
-    recent: readonly RecentPlay[],
-    fallbacks: Fallbacks,
-  ): BlendInput['becauseYouWatched'] {
-    if (outcome.ok && outcome.value) {
-      const { sourceItemId, list, modelVersion } = outcome.value;
-      return { sourceItemId, list, source: 'signal:because_you_watched', version: modelVersion };
-    }
-    // No signal yet (nearline fills it on the next play): the same neighbours from the model in memory.
-    const latest = recent[0]?.itemId;
-    const similar = latest ? this.deps.similar?.similar(latest, SIMILAR_K) : undefined;
-    const model = this.deps.similar?.current;
-    if (latest && similar && similar.length > 0 && model) {
-      if (!outcome.ok) fallbacks.take('because-you-watched', 'model', fallbacks.why(outcome));
-      return {
-        sourceItemId: latest,
-        list: { itemIds: similar.map((s) => s.itemId), scores: similar.map((s) => s.score) },
-        source: `model:item-knn`,
-        version: model.version,
-      };
-    }
-    if (outcome.ok) return null;
-    const last = this.lastPages.row(memberId, 'because-you-watched');
-    fallbacks.take('because-you-watched', last?.basedOn ? 'last-page' : 'left out', fallbacks.why(outcome));
-    return last?.basedOn
-      ? { sourceItemId: last.basedOn, list: listFromRow(last), source: 'fallback:last-page', ranked: true }
-      : null;
-  }
-
-  /** Kept in memory per device type and refreshed in the background (see ReferenceData). */
-  private trending(device: Device): BlendInput['trending'] {
-    const list = this.deps.reference.trending.get(device);
-    return list && list.itemIds.length > 0 ? { list, source: 'signal:trending' } : null;
-  }
-
-  /** Genre → share of the member's recent plays. */
-  private taste(recent: readonly RecentPlay[]): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const play of recent)
-      for (const genre of this.deps.reference.catalog.get(play.itemId)?.genres ?? [])
-        counts.set(genre, (counts.get(genre) ?? 0) + 1);
-    for (const [genre, n] of counts) counts.set(genre, n / recent.length);
-    return counts;
-  }
-}
-
-/** Plays of the current session: the latest ones, each less than SESSION_GAP_MS after the next. */
-function sessionPlays(recent: readonly RecentPlay[], now: number): number {
-  let count = 0;
-  let previous = now;
-  for (const play of recent) {
-    const at = Date.parse(play.playedAt);
-    if (previous - at > SESSION_GAP_MS) break;
-    count += 1;
-    previous = at;
-  }
-  return count;
 }

@@ -2,7 +2,7 @@ import type { MarqueeConfig } from '@marquee/config';
 import type { Logger } from '@marquee/observability';
 import { prepareFreshness, type FreshnessSetup } from './prepare';
 import { personalTopPicks } from './rows-client';
-import { drain, runStep, type StepResult } from './stream';
+import { drain, runStep, type FreshnessReport, type StepResult } from './stream';
 
 export interface FreshnessOptions {
   rate: number;
@@ -11,22 +11,7 @@ export interface FreshnessOptions {
   sampleTimeoutMs?: number;
 }
 
-/** What `marquee bench freshness --json` prints. */
-export interface FreshnessReport {
-  rate: number;
-  seconds: number;
-  sent: number;
-  reflected: number;
-  lost: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxLag: number;
-}
-
-export interface FindMaxStep extends FreshnessReport {
-  achievedRate: number;
-  secondHalfLagP90: number;
+export interface FindMaxStep extends StepResult {
   sustained: boolean;
   why: string;
 }

@@ -21,7 +21,8 @@ export interface StepOptions {
   sampleMembers: readonly string[];
 }
 
-export interface StepResult {
+/** What `marquee bench freshness --json` prints. */
+export interface FreshnessReport {
   rate: number;
   seconds: number;
   sent: number;
@@ -32,6 +33,9 @@ export interface StepResult {
   p99Ms: number;
   /** Most messages the nearline group was behind, summed over partitions. */
   maxLag: number;
+}
+
+export interface StepResult extends FreshnessReport {
   /**
    * How far behind it was over the second half of the run, ignoring the worst tenth of the samples
    * (a compaction or GC pause that recovers is not unbounded lag).

@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { ScoredList } from '@marquee/domain';
 import { CACHE_TTL_SECONDS, type Cache } from '@marquee/cache';
-import { writeTimestampMicros } from '@marquee/cassandra';
+import { rankedList, writeTimestampMicros, type Statement } from '@marquee/cassandra';
 
 /**
  * Signal: "Because you watched <title>": titles similar to the member's latest play.
@@ -33,10 +33,16 @@ export class BecauseYouWatchedSignal {
   }
 
   private async insert(memberId: string, value: BecauseYouWatched): Promise<void> {
-    await this.client.execute(
-      `INSERT INTO because_you_watched (member_id, source_item_id, item_ids, scores, model_version, updated_at)
+    const { query, params } = this.insertStatement(memberId, value);
+    await this.client.execute(query, params, { prepare: true });
+  }
+
+  /** The Cassandra write of a value, with its time as write timestamp (the latest play wins). */
+  insertStatement(memberId: string, value: BecauseYouWatched): Statement {
+    return {
+      query: `INSERT INTO because_you_watched (member_id, source_item_id, ranked_items, ranked_scores, model_version, updated_at)
        VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
-      [
+      params: [
         memberId,
         value.sourceItemId,
         value.list.itemIds,
@@ -45,8 +51,12 @@ export class BecauseYouWatchedSignal {
         new Date(value.updatedAt),
         writeTimestampMicros(value.updatedAt),
       ],
-      { prepare: true },
-    );
+    };
+  }
+
+  /** Sets the hot copy to a value whose write is known to win (see `writeLatest`). */
+  async cacheLatest(memberId: string, value: BecauseYouWatched): Promise<void> {
+    await this.cache.setJson(key(memberId), value, CACHE_TTL_SECONDS.signal);
   }
 
   /**
@@ -56,7 +66,7 @@ export class BecauseYouWatchedSignal {
    */
   async writeLatest(memberId: string, value: BecauseYouWatched): Promise<void> {
     await this.insert(memberId, value);
-    await this.cache.setJson(key(memberId), value, CACHE_TTL_SECONDS.signal);
+    await this.cacheLatest(memberId, value);
   }
 
   async read(memberId: string): Promise<BecauseYouWatched | null> {
@@ -74,10 +84,7 @@ export class BecauseYouWatchedSignal {
     const value: BecauseYouWatched | null = row
       ? {
           sourceItemId: row['source_item_id'] as string,
-          list: {
-            itemIds: (row['item_ids'] as string[] | null) ?? [],
-            scores: (row['scores'] as number[] | null) ?? [],
-          },
+          list: rankedList(row as unknown as Record<string, unknown>),
           modelVersion: row['model_version'] as string,
           updatedAt: (row['updated_at'] as Date).toISOString(),
         }

@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import { isFinished, type Play } from '@marquee/domain';
 import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
-import { writeTimestampMicros } from '@marquee/cassandra';
+import { writeTimestampMicros, type Statement } from '@marquee/cassandra';
 
 /**
  * Signal: titles the member started and has not finished, with their positions.
@@ -33,29 +33,30 @@ export class ContinueWatchingSignal {
 
   /** The Cassandra write of one play: the position, or a delete once the title is finished. */
   async write(play: Play): Promise<void> {
+    const { query, params } = this.writeStatement(play);
+    await this.client.execute(query, params, { prepare: true });
+  }
+
+  writeStatement(play: Play): Statement {
     const at = writeTimestampMicros(play.timestamp);
-    if (isFinished(play)) {
-      await this.client.execute(
-        'DELETE FROM continue_watching USING TIMESTAMP ? WHERE member_id = ? AND item_id = ?',
-        [at, play.userId, play.itemId],
-        { prepare: true },
-      );
-    } else {
-      await this.client.execute(
-        `INSERT INTO continue_watching (member_id, item_id, position_ms, duration_ms, device, updated_at)
+    if (isFinished(play))
+      return {
+        query: 'DELETE FROM continue_watching USING TIMESTAMP ? WHERE member_id = ? AND item_id = ?',
+        params: [at, play.userId, play.itemId],
+      };
+    return {
+      query: `INSERT INTO continue_watching (member_id, item_id, position_ms, duration_ms, device, updated_at)
          VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
-        [
-          play.userId,
-          play.itemId,
-          play.positionMs,
-          play.durationMs,
-          play.device,
-          new Date(play.timestamp),
-          at,
-        ],
-        { prepare: true },
-      );
-    }
+      params: [
+        play.userId,
+        play.itemId,
+        play.positionMs,
+        play.durationMs,
+        play.device,
+        new Date(play.timestamp),
+        at,
+      ],
+    };
   }
 
   /**

@@ -19,6 +19,9 @@ export const TRENDING = {
   cacheSeconds: 5,
 } as const;
 
+/** Counter updates sent in one request. */
+const COUNTER_BATCH = 200;
+
 export type TrendingScope = 'all' | `device:${Device}`;
 
 export function bucketOf(timeMs: number): Date {
@@ -77,15 +80,14 @@ export class TrendingSignal {
         else increments.set(key, { scope, bucket, itemId: play.itemId, n: 1 });
       }
     }
-    await Promise.all(
-      [...increments.values()].map(({ scope, bucket, itemId, n }) =>
-        this.client.execute(
-          'UPDATE trending_buckets SET plays = plays + ? WHERE scope = ? AND bucket = ? AND item_id = ?',
-          [types.Long.fromNumber(n), scope, bucket, itemId],
-          { prepare: true },
-        ),
-      ),
-    );
+    // One counter batch per request: Cassandra's cost of a small write is mostly the request.
+    const updates = [...increments.values()].map(({ scope, bucket, itemId, n }) => ({
+      query: 'UPDATE trending_buckets SET plays = plays + ? WHERE scope = ? AND bucket = ? AND item_id = ?',
+      params: [types.Long.fromNumber(n), scope, bucket, itemId],
+    }));
+    const chunks: Array<typeof updates> = [];
+    for (let i = 0; i < updates.length; i += COUNTER_BATCH) chunks.push(updates.slice(i, i + COUNTER_BATCH));
+    await Promise.all(chunks.map((chunk) => this.client.batch(chunk, { prepare: true, counter: true })));
     return counted;
   }
 

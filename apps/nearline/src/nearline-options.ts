@@ -8,6 +8,8 @@ const envSchema = z.object({
   MARQUEE_SIMILAR_REGISTRATION: idSchema.optional(),
   /** Members applied at once across partitions. */
   MARQUEE_NEARLINE_CONCURRENCY: z.coerce.number().int().min(1).max(4096).optional(),
+  /** Members of the plays consumer group in this process, each with its own fetch loop. */
+  MARQUEE_NEARLINE_CONSUMERS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 /** The nearline process's own settings, read at its edge; a bad value names its variable. */
@@ -18,5 +20,6 @@ export function nearlineOptionsFromEnv(env: NodeJS.ProcessEnv): NearlineOptions 
   return {
     ...(e.MARQUEE_SIMILAR_REGISTRATION ? { neighboursRegistration: e.MARQUEE_SIMILAR_REGISTRATION } : {}),
     ...(e.MARQUEE_NEARLINE_CONCURRENCY ? { concurrency: e.MARQUEE_NEARLINE_CONCURRENCY } : {}),
+    ...(e.MARQUEE_NEARLINE_CONSUMERS ? { consumers: e.MARQUEE_NEARLINE_CONSUMERS } : {}),
   };
 }

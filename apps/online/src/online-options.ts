@@ -29,8 +29,11 @@ export interface OnlineOptions {
   referenceRefreshMs: number;
   /** The item-kNN registration serving similar titles; by default the first one with a champion. */
   similarRegistration?: string;
-  /** Consumer group on results.published: unique per instance, so every replica hears every version. */
-  resultsGroupId: string;
+  /**
+   * This instance's consumer groups on the broadcast topics (results.published, members.updated)
+   * start with this: unique per instance, so every replica hears every message.
+   */
+  instanceGroupId: string;
   /** The experiment's variants; by default every registration with its traffic. */
   loadVariants?: () => Promise<Variant[]>;
 }
@@ -92,6 +95,6 @@ export function onlineOptionsFromEnv(env: NodeJS.ProcessEnv, config: MarqueeConf
       : !config.auth.jwksUrl,
     referenceRefreshMs: e.MARQUEE_REFERENCE_REFRESH_MS,
     ...(e.MARQUEE_SIMILAR_REGISTRATION ? { similarRegistration: e.MARQUEE_SIMILAR_REGISTRATION } : {}),
-    resultsGroupId: `marquee-online-${hostname()}-${process.pid}-${Date.now().toString(36)}`,
+    instanceGroupId: `marquee-online-${hostname()}-${process.pid}-${Date.now().toString(36)}`,
   };
 }

@@ -4,8 +4,9 @@ import { errorContext } from '@marquee/observability';
 import {
   ReferenceData,
   SimilarItems,
+  listenToMemberUpdates,
   listenToPublishedResults,
-  type ResultsListener,
+  type TopicListener,
 } from '@marquee/online-context';
 import { RowsService } from '@marquee/rows';
 import type { Platform } from '@marquee/runtime';
@@ -20,9 +21,12 @@ export class OnlineRuntime {
   readonly reference: ReferenceData;
   readonly similar: SimilarItems;
   readonly rows: RowsService;
-  /** Resolves when this instance follows results.published (or could not; it then relies on refreshes). */
+  /**
+   * Resolves when this instance follows results.published and members.updated (or could not; it
+   * then relies on refreshes and the near cache's TTL).
+   */
   listening: Promise<void> = Promise.resolve();
-  private listener: Promise<ResultsListener | null> = Promise.resolve(null);
+  private listeners: Promise<Array<TopicListener | null>> = Promise.resolve([]);
 
   constructor(
     private readonly platform: Platform,
@@ -52,29 +56,43 @@ export class OnlineRuntime {
       .catch((error: unknown) =>
         this.platform.logger.warn(errorContext(error), 'no item-knn model loaded for similar titles yet'),
       );
-    this.listener = this.listen();
-    this.listening = this.listener.then((listener) => listener?.joined);
+    const { kafka, topics, logger } = this.platform;
+    const groupId = this.options.instanceGroupId;
+    this.listeners = Promise.all([
+      this.listen('results.published; new versions arrive with the periodic refresh', () =>
+        listenToPublishedResults({
+          kafka,
+          topics,
+          logger,
+          groupId,
+          onResult: (result) => this.onResult(result),
+        }),
+      ),
+      this.listen("members.updated; a member's page shows a play within the near cache's TTL", () =>
+        listenToMemberUpdates({
+          kafka,
+          topics,
+          logger,
+          groupId: `${groupId}.members`,
+          onMember: (memberId) => this.rows.invalidate(memberId),
+        }),
+      ),
+    ]);
+    this.listening = this.listeners
+      .then((listeners) => Promise.all(listeners.map((l) => l?.joined)))
+      .then(() => undefined);
   }
 
   async stop(): Promise<void> {
     this.reference.stop();
-    await (await this.listener)?.stop().catch(() => undefined);
+    await Promise.all((await this.listeners).map((l) => l?.stop().catch(() => undefined)));
   }
 
-  private async listen(): Promise<ResultsListener | null> {
+  private async listen(what: string, start: () => Promise<TopicListener>): Promise<TopicListener | null> {
     try {
-      return await listenToPublishedResults({
-        kafka: this.platform.kafka,
-        topics: this.platform.topics,
-        groupId: this.options.resultsGroupId,
-        logger: this.platform.logger,
-        onResult: (result) => this.onResult(result),
-      });
+      return await start();
     } catch (error) {
-      this.platform.logger.warn(
-        errorContext(error),
-        'not following results.published; new versions arrive with the periodic refresh',
-      );
+      this.platform.logger.warn(errorContext(error), `not following ${what}`);
       return null;
     }
   }

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './statements';
 export * from './migrations';
 export * from './catalog-repository';
 export * from './plays-repository';

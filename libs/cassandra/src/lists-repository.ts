@@ -1,5 +1,19 @@
 import type { Client } from 'cassandra-driver';
 import type { ScoredList } from '@marquee/domain';
+import type { Statement } from './statements';
+
+/**
+ * A ranked list from a row of `list_entries` or `because_you_watched`: the frozen columns (migration
+ * 6), else the per-element columns of rows written before them.
+ */
+export function rankedList(row: Record<string, unknown>): ScoredList {
+  const items = row['ranked_items'] as string[] | null | undefined;
+  if (items) return { itemIds: items, scores: (row['ranked_scores'] as number[] | null | undefined) ?? [] };
+  return {
+    itemIds: (row['item_ids'] as string[] | null | undefined) ?? [],
+    scores: (row['scores'] as number[] | null | undefined) ?? [],
+  };
+}
 
 /** The member id under which a list for everyone (popular, trending) is stored. */
 export const GLOBAL_MEMBER = '_all';
@@ -38,32 +52,34 @@ export class ListsRepository {
     entries: ReadonlyArray<{ memberId: string; list: ScoredList }>,
     concurrency = 64,
   ): Promise<void> {
-    const query =
-      'INSERT INTO list_entries (list_name, version, member_id, item_ids, scores) VALUES (?, ?, ?, ?, ?)';
     for (let i = 0; i < entries.length; i += concurrency) {
       await Promise.all(
-        entries.slice(i, i + concurrency).map((entry) =>
-          this.client.execute(query, [list, version, entry.memberId, entry.list.itemIds, entry.list.scores], {
-            prepare: true,
-          }),
-        ),
+        entries.slice(i, i + concurrency).map((entry) => {
+          const { query, params } = this.entryStatement(list, version, entry.memberId, entry.list);
+          return this.client.execute(query, params, { prepare: true });
+        }),
       );
     }
+  }
+
+  /** The write of one member's entry of a version (idempotent: the same key rewrites the row). */
+  entryStatement(list: string, version: string, memberId: string, entry: ScoredList): Statement {
+    return {
+      query:
+        'INSERT INTO list_entries (list_name, version, member_id, item_ids, scores) VALUES (?, ?, ?, ?, ?)',
+      params: [list, version, memberId, entry.itemIds, entry.scores],
+    };
   }
 
   async readEntry(list: string, version: string, memberId: string): Promise<ScoredList | null> {
     const row = (
       await this.client.execute(
-        'SELECT item_ids, scores FROM list_entries WHERE list_name = ? AND version = ? AND member_id = ?',
+        'SELECT ranked_items, ranked_scores, item_ids, scores FROM list_entries WHERE list_name = ? AND version = ? AND member_id = ?',
         [list, version, memberId],
         { prepare: true },
       )
     ).first();
-    if (!row) return null;
-    return {
-      itemIds: (row['item_ids'] as string[] | null) ?? [],
-      scores: (row['scores'] as number[] | null) ?? [],
-    };
+    return row ? rankedList(row) : null;
   }
 
   async saveVersion(version: ListVersion): Promise<void> {

@@ -110,6 +110,17 @@ export const MIGRATIONS: Migration[] = [
        ) WITH default_time_to_live = 604800`,
     ],
   },
+  {
+    version: 6,
+    name: 'ranked lists as frozen columns (one cell per list instead of two per title)',
+    statements: [
+      // A non-frozen list stores every element as its own cell behind a tombstone for the old list,
+      // which made a rewritten Top picks row the most expensive write nearline does. Readers prefer
+      // these columns and fall back to item_ids/scores for rows written before.
+      `ALTER TABLE list_entries ADD IF NOT EXISTS (ranked_items frozen<list<text>>, ranked_scores frozen<list<double>>)`,
+      `ALTER TABLE because_you_watched ADD IF NOT EXISTS (ranked_items frozen<list<text>>, ranked_scores frozen<list<double>>)`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {
@@ -139,8 +150,9 @@ export async function migrate(
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     for (const statement of migration.statements) {
+      // Statements name their tables bare; the keyspace is this run's.
       await client.execute(
-        statement.replace(/TABLE IF NOT EXISTS (\w+)/, `TABLE IF NOT EXISTS ${keyspace}.$1`),
+        statement.replace(/^(\s*(?:CREATE TABLE IF NOT EXISTS|ALTER TABLE)) (\w+)/, `$1 ${keyspace}.$2`),
       );
     }
     await client.execute(

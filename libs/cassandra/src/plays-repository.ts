@@ -1,6 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { Play } from '@marquee/domain';
 import { rowStream, writeTimestampMicros } from './client';
+import type { Statement } from './statements';
 
 export interface StoredPlay {
   eventId: string;
@@ -30,10 +31,15 @@ export class PlaysRepository {
 
   /** Idempotent: the key is (member, time, event id), so a redelivered play rewrites the same row. */
   async record(play: Play): Promise<void> {
-    await this.client.execute(
-      `INSERT INTO plays_by_member (member_id, played_at, event_id, item_id, device, position_ms, duration_ms)
+    const { query, params } = this.recordStatement(play);
+    await this.client.execute(query, params, { prepare: true });
+  }
+
+  recordStatement(play: Play): Statement {
+    return {
+      query: `INSERT INTO plays_by_member (member_id, played_at, event_id, item_id, device, position_ms, duration_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
-      [
+      params: [
         play.userId,
         new Date(play.timestamp),
         play.eventId,
@@ -43,8 +49,7 @@ export class PlaysRepository {
         play.durationMs,
         writeTimestampMicros(play.timestamp),
       ],
-      { prepare: true },
-    );
+    };
   }
 
   async recent(memberId: string, limit: number): Promise<StoredPlay[]> {

@@ -112,9 +112,9 @@ export async function runStep(
         } catch {
           // A failed read is retried until the timeout; the play counts as lost only then.
         }
-        // Polls closely at first and back off as time passes: the measurement stays within about
-        // a tenth of the latency, and slow reflections do not flood the online service.
-        await sleep(Math.min(200, Math.max(5, (performance.now() - started) / 10)));
+        // Polls every 10 ms at first and backs off as time passes: the measurement stays within
+        // about a tenth of the latency, and the polls do not load the machine being measured.
+        await sleep(Math.min(200, Math.max(10, (performance.now() - started) / 10)));
       }
       lost += 1;
     } catch (error) {

@@ -4,6 +4,7 @@ import type { KafkaMessage, Producer } from 'kafkajs';
 import pino from 'pino';
 import type { Play } from '@marquee/domain';
 import { encodePlay } from '@marquee/domain';
+import type { PlaysRepository } from '@marquee/cassandra';
 import { topicsFor } from '@marquee/kafka';
 import { createRegistry } from '@marquee/observability';
 import { BatchHandler } from './batch-handler';
@@ -11,6 +12,7 @@ import type { KnownItems } from './known-items';
 import { Limiter } from './limiter';
 import { MemberLocks } from './member-locks';
 import { nearlineMetrics } from './nearline-metrics';
+import { MemberHistories } from './member-histories';
 import type { PlayDedupe } from './play-dedupe';
 import type { PlayProcessor } from './play-processor';
 import { RecentMembers } from './recent-members';
@@ -34,22 +36,48 @@ const message = (offset: number, value: Buffer, key: string): KafkaMessage =>
     headers: {},
   }) as KafkaMessage;
 
-/** A handler over fakes: `failing` members' writes always fail; records what was applied and dead-lettered. */
-function handlerFor(failing: Set<string>) {
+/**
+ * A handler over fakes: `failing` members' writes always fail; `stored` plays are in the members'
+ * history and `processed` ones marked. Records what was applied, dead-lettered, announced and
+ * asked of the processed marks.
+ */
+function handlerFor(
+  failing: Set<string>,
+  { stored = [], processed = [] }: { stored?: Play[]; processed?: string[] } = {},
+) {
   const applied: string[] = [];
   const deadLettered: string[] = [];
+  const announced: string[] = [];
+  const asked: string[] = [];
+  const topics = topicsFor('unit.');
+  const plays = {
+    recent: async (memberId: string) =>
+      stored
+        .filter((p) => p.userId === memberId)
+        .map((p) => ({ ...p, memberId, playedAt: new Date(p.timestamp) })),
+  } as unknown as PlaysRepository;
   const handler = new BatchHandler({
     producer: {
-      send: async ({ messages }: { messages: Array<{ value: Buffer }> }) => {
-        for (const m of messages) deadLettered.push(m.value.toString().slice(0, 10));
+      send: async ({ topic, messages }: { topic: string; messages: Array<{ value: Buffer | string }> }) => {
+        for (const m of messages)
+          if (topic === topics.membersUpdated.name)
+            announced.push(...(JSON.parse(m.value.toString()) as { members: string[] }).members);
+          else deadLettered.push(m.value.toString().slice(0, 10));
         return [];
       },
     } as unknown as Producer,
-    topics: topicsFor('unit.'),
+    topics,
     knownItems: {
       unknownAmong: async (ids: string[]) => new Set(ids.filter((id) => id !== 'known')),
     } as unknown as KnownItems,
-    dedupe: { processedAmong: async () => new Set<string>() } as unknown as PlayDedupe,
+    dedupe: {
+      seen: () => false,
+      processedAmong: async (ids: string[]) => {
+        asked.push(...ids);
+        return new Set(ids.filter((id) => processed.includes(id)));
+      },
+    } as unknown as PlayDedupe,
+    histories: new MemberHistories(plays, 500),
     processor: {
       finish: async () => undefined,
       applyMember: async (member: string, plays: Play[]) => {
@@ -63,12 +91,12 @@ function handlerFor(failing: Set<string>) {
     metrics: nearlineMetrics(createRegistry('unit')),
     logger: pino({ level: 'silent' }),
   });
-  return { handler, applied, deadLettered };
+  return { handler, applied, deadLettered, announced, asked };
 }
 
 describe('nearline batch handling', () => {
   it('applies every member and resolves the whole batch when all writes succeed', async () => {
-    const { handler, applied } = handlerFor(new Set());
+    const { handler, applied, announced, asked } = handlerFor(new Set());
     const batch = [
       message(10, encodePlay(play('a', 1)), 'a'),
       message(11, encodePlay(play('b', 1)), 'b'),
@@ -78,6 +106,28 @@ describe('nearline batch handling', () => {
     assert.equal(outcome.failure, null);
     assert.equal(outcome.resolveThrough, '12');
     assert.deepEqual(applied.sort(), ['e-a-1', 'e-a-2', 'e-b-1']);
+    // Plays no history holds cannot have been processed: no read of the processed marks.
+    assert.deepEqual(asked, []);
+    assert.deepEqual(announced.sort(), ['a', 'b']);
+  });
+
+  it('asks about plays the member history holds, and drops those marked processed', async () => {
+    const redelivered = play('a', 1);
+    const recordedOnly = play('a', 2);
+    const { handler, applied, asked } = handlerFor(new Set(), {
+      stored: [redelivered, recordedOnly],
+      processed: [redelivered.eventId],
+    });
+    const batch = [
+      message(40, encodePlay(redelivered), 'a'),
+      message(41, encodePlay(recordedOnly), 'a'),
+      message(42, encodePlay(play('a', 3)), 'a'),
+    ];
+    const outcome = await handler.handle('plays', 0, batch);
+    assert.equal(outcome.resolveThrough, '42');
+    assert.deepEqual(asked.sort(), [redelivered.eventId, recordedOnly.eventId]);
+    // Recorded but never marked (a crash in between): applied again, idempotently.
+    assert.deepEqual(applied, [recordedOnly.eventId, 'e-a-3']);
   });
 
   it('resolves only up to the first play that could not be stored, so the rest is read again', async () => {

@@ -5,6 +5,7 @@ import type { Logger } from '@marquee/observability';
 import { admitMessage, unknownItemReason, type Admission } from './admission';
 import type { KnownItems } from './known-items';
 import type { Limiter } from './limiter';
+import type { MemberHistories } from './member-histories';
 import type { MemberLocks } from './member-locks';
 import type { NearlineMetrics } from './nearline-metrics';
 import type { PlayDedupe } from './play-dedupe';
@@ -24,6 +25,7 @@ export interface BatchHandlerDeps {
   topics: Topics;
   knownItems: KnownItems;
   dedupe: PlayDedupe;
+  histories: MemberHistories;
   processor: PlayProcessor;
   locks: MemberLocks;
   limiter: Limiter;
@@ -77,7 +79,10 @@ export class BatchHandler {
             .catch((error: unknown) => fail((lane[0] as Entry).offset, error)),
         ),
       );
-      await this.finish(applied, receivedAt, fail);
+      await Promise.all([
+        this.announce(applied.map(({ lane }) => (lane[0]?.admission as { play: Play }).play.userId)),
+        this.finish(applied, receivedAt, fail),
+      ]);
     } catch (error) {
       fail(first, error);
     }
@@ -143,15 +148,34 @@ export class BatchHandler {
     }
   }
 
-  /** Good plays by member in offset order, without the ones processed before (or twice in this batch). */
+  /**
+   * Good plays by member in offset order, without the ones processed before (or twice in this
+   * batch). Only a play the member's stored history may hold can have been processed (plays are
+   * recorded before they are marked), so the common new play costs no read here.
+   */
   private async lanes(entries: Entry[]): Promise<Map<string, Entry[]>> {
+    const { dedupe, histories, limiter } = this.deps;
     const good = entries.filter((e) => e.admission.ok);
-    const processed = await this.deps.dedupe.processedAmong(
-      good.map((e) => (e.admission as { play: Play }).play.eventId),
+    const playOf = (entry: Entry) => (entry.admission as { play: Play }).play;
+    const members = [...new Set(good.map((e) => playOf(e).userId))];
+    const kept = new Map(
+      await Promise.all(
+        members.map((memberId) =>
+          limiter.run(async () => [memberId, await histories.get(memberId)] as const),
+        ),
+      ),
     );
+    const processed = new Set<string>();
+    const suspects: string[] = [];
+    for (const entry of good) {
+      const play = playOf(entry);
+      if (dedupe.seen(play.eventId)) processed.add(play.eventId);
+      else if (histories.mayHaveStored(kept.get(play.userId) ?? [], play)) suspects.push(play.eventId);
+    }
+    for (const eventId of await dedupe.processedAmong(suspects)) processed.add(eventId);
     const lanes = new Map<string, Entry[]>();
     for (const entry of good) {
-      const play = (entry.admission as { play: Play }).play;
+      const play = playOf(entry);
       if (processed.has(play.eventId)) {
         this.deps.metrics.plays.inc({ outcome: 'duplicate' });
         continue;
@@ -162,6 +186,26 @@ export class BatchHandler {
       else lanes.set(play.userId, [entry]);
     }
     return lanes;
+  }
+
+  /**
+   * Tells online instances which members' rows were just rewritten (one message per batch), so a
+   * page they keep in memory is not served for longer. Best effort: a page is at most the near
+   * cache's TTL stale anyway.
+   */
+  private async announce(memberIds: readonly string[]): Promise<void> {
+    if (memberIds.length === 0) return;
+    try {
+      await this.deps.producer.send({
+        topic: this.deps.topics.membersUpdated.name,
+        messages: [{ value: JSON.stringify({ members: memberIds, at: Date.now() }) }],
+      });
+    } catch (error) {
+      this.deps.logger.warn(
+        { members: memberIds.length, error: (error as Error).message },
+        'members.updated not sent; online pages catch up within their near-cache TTL',
+      );
+    }
   }
 
   /** Applies one member's plays; resolves with when they were done. */

@@ -1,7 +1,7 @@
 import type { Counter } from 'prom-client';
 import { neighbours } from '@marquee/algorithms';
 import type { StoredPlay } from '@marquee/cassandra';
-import type { BecauseYouWatchedSignal } from '@marquee/signals';
+import type { BecauseYouWatched, BecauseYouWatchedSignal } from '@marquee/signals';
 import type { NeighbourChampion } from './champion-models';
 
 /** Titles kept in "Because you watched <title>". */
@@ -24,16 +24,24 @@ export class BecauseYouWatchedWriter {
     history: readonly StoredPlay[],
     champion: NeighbourChampion | null,
   ): Promise<void> {
+    const value = this.compute(history, champion);
+    if (!value) return;
+    await this.signal.writeLatest(memberId, value);
+    this.written();
+  }
+
+  /** The row for the member's latest play, or null (counted) when there is none to write. */
+  compute(history: readonly StoredPlay[], champion: NeighbourChampion | null): BecauseYouWatched | null {
     const latest = history[0];
     if (!champion || !latest) {
       this.outcomes.inc({ outcome: champion ? 'no-history' : 'no-model' });
-      return;
+      return null;
     }
     const index = champion.itemIndex.get(latest.itemId);
     if (index === undefined) {
       // A title newer than the model has no neighbours yet; the member keeps the previous row.
       this.outcomes.inc({ outcome: 'unknown-title' });
-      return;
+      return null;
     }
     const watched = new Set(history.map((p) => p.itemId));
     const near = neighbours(champion.model, index, NEIGHBOURS_READ);
@@ -45,12 +53,15 @@ export class BecauseYouWatchedWriter {
       itemIds.push(itemId);
       scores.push(Math.round((near.similarities[j] as number) * 1e5) / 1e5);
     }
-    await this.signal.writeLatest(memberId, {
+    return {
       sourceItemId: latest.itemId,
       list: { itemIds, scores },
       modelVersion: champion.version,
       updatedAt: latest.playedAt.toISOString(),
-    });
+    };
+  }
+
+  written(): void {
     this.outcomes.inc({ outcome: 'written' });
   }
 }

@@ -14,13 +14,16 @@ import { PlayDedupe } from './play-dedupe';
 import { PlayProcessor } from './play-processor';
 import { PlaysConsumer, nearlineGroup } from './plays-consumer';
 import { RecentMembers } from './recent-members';
-import { TopPicksWriter } from './top-picks';
+import { FOLD_IN_HISTORY, TopPicksWriter } from './top-picks';
+import { MemberHistories } from './member-histories';
 
 export interface NearlineOptions {
   groupId?: string;
   fromBeginning?: boolean;
   /** Members applied concurrently across all partitions. */
   concurrency?: number;
+  /** Members of the plays consumer group in this process (see PlaysConsumer). */
+  consumers?: number;
   /** Champion models are also reloaded on this period (announcements are the fast path). */
   modelRefreshMs?: number;
   /** The item-kNN registration for "Because you watched" (as the online's MARQUEE_SIMILAR_REGISTRATION). */
@@ -59,10 +62,13 @@ export async function startNearlineService(
   const knownItems = new KnownItems(platform.catalog);
   const titles = await knownItems.load();
   const dedupe = new PlayDedupe(platform.cassandra);
+  const histories = new MemberHistories(platform.plays, FOLD_IN_HISTORY);
   const processor: PlayProcessor = new PlayProcessor({
     ...platform,
+    client: platform.cassandra,
+    histories,
     dedupe,
-    topPicks: new TopPicksWriter({ ...platform, foldIns: metrics.foldIns }),
+    topPicks: new TopPicksWriter({ ...platform, client: platform.cassandra, foldIns: metrics.foldIns }),
     becauseYouWatchedWriter: new BecauseYouWatchedWriter(
       platform.becauseYouWatched,
       metrics.becauseYouWatched,
@@ -96,6 +102,7 @@ export async function startNearlineService(
     topics: platform.topics,
     knownItems,
     dedupe,
+    histories,
     processor,
     locks,
     limiter: new Limiter(options.concurrency ?? 64),
@@ -111,6 +118,8 @@ export async function startNearlineService(
     metrics,
     groupId,
     fromBeginning: options.fromBeginning ?? true,
+    onRebalance: () => histories.clear(),
+    ...(options.consumers ? { consumers: options.consumers } : {}),
   });
   await consumer.start();
   const lag = new ConsumerLagProbe({

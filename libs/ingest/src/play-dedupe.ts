@@ -5,7 +5,8 @@ import type { Play } from '@marquee/domain';
  * Drops plays whose event id was processed already: a redelivery after a crash or a rebalance, or
  * a producer that sent an event twice. `plays_processed` (migration 5) is written only after a
  * play's writes succeed, so a play that failed half-way is never mistaken for done; the recent
- * ids are also kept in process so the common redelivery costs no read.
+ * ids are also kept in process so the common redelivery costs no read. Nearline asks only about
+ * plays the member's stored history may hold: a play that was never recorded was never processed.
  */
 export class PlayDedupe {
   private readonly recent = new Map<string, true>();
@@ -14,6 +15,11 @@ export class PlayDedupe {
     private readonly client: Client,
     private readonly capacity = 200_000,
   ) {}
+
+  /** Whether this process marked the event processed (no read). */
+  seen(eventId: string): boolean {
+    return this.recent.has(eventId);
+  }
 
   /** The event ids among `eventIds` that were processed before. Throws when Cassandra cannot answer. */
   async processedAmong(eventIds: readonly string[]): Promise<Set<string>> {
@@ -32,12 +38,12 @@ export class PlayDedupe {
     return done;
   }
 
-  /** Marks plays processed, after all of their writes succeeded (unlogged batches of 10, under
-   * Cassandra's warning threshold for partitions per batch). */
+  /** Marks plays processed, after all of their writes succeeded (unlogged batches: one request per
+   * hundred marks). */
   async remember(plays: readonly Play[]): Promise<void> {
     const query = 'INSERT INTO plays_processed (event_id, member_id, item_id, played_at) VALUES (?, ?, ?, ?)';
     const chunks: Play[][] = [];
-    for (let i = 0; i < plays.length; i += 10) chunks.push(plays.slice(i, i + 10));
+    for (let i = 0; i < plays.length; i += 100) chunks.push(plays.slice(i, i + 100));
     await Promise.all(
       chunks.map((chunk) =>
         this.client.batch(

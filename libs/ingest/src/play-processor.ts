@@ -1,6 +1,7 @@
 import type { Play } from '@marquee/domain';
 import type { Cache } from '@marquee/cache';
-import type { PlaysRepository, StoredPlay } from '@marquee/cassandra';
+import type { Client } from 'cassandra-driver';
+import { executeUnlogged, type PlaysRepository, type StoredPlay } from '@marquee/cassandra';
 import type {
   ContinueWatchingSignal,
   RecentPlaysSignal,
@@ -10,10 +11,14 @@ import type {
 import type { BecauseYouWatchedWriter } from './because-you-watched-writer';
 import type { ModelSet } from './champion-models';
 import type { PlayDedupe } from './play-dedupe';
-import { FOLD_IN_HISTORY, type TopPicksWriter } from './top-picks';
+import { mergeHistory, type MemberHistories } from './member-histories';
+import type { TopPicksWriter } from './top-picks';
 
 export interface PlayProcessorDeps {
+  client: Client;
   plays: PlaysRepository;
+  /** The members' newest plays, kept in process (see MemberHistories). */
+  histories: MemberHistories;
   recentPlays: RecentPlaysSignal;
   continueWatching: ContinueWatchingSignal;
   trending: TrendingSignal;
@@ -38,11 +43,10 @@ export class PlayProcessor {
 
   async applyMember(memberId: string, plays: readonly Play[]): Promise<void> {
     await this.watchingCache(memberId, async () => {
-      for (const play of plays) {
-        await Promise.all([this.deps.plays.record(play), this.deps.continueWatching.write(play)]);
-      }
+      const { histories } = this.deps;
+      const history = mergeHistory(await histories.get(memberId), plays, histories.limit);
       // Derived state once per member and batch: a burst of plays costs one fold-in.
-      await this.refreshDerived(memberId, this.deps.models(), plays);
+      await this.write(memberId, history, this.deps.models(), plays);
     });
   }
 
@@ -58,21 +62,41 @@ export class PlayProcessor {
   }
 
   /**
-   * Recomputes what derives from the member's history against the current champions: the recent
-   * plays hot copy, Top picks of every fold-in champion, "Because you watched" from the latest play.
-   * Also used to re-fold a member after a version switch.
+   * Recomputes what derives from the member's history against the current champions: Top picks of
+   * every fold-in champion, "Because you watched" from the latest play, and the hot copies. Used to
+   * re-fold a member after a version switch.
    */
-  async refreshDerived(
+  async refreshDerived(memberId: string, models: ModelSet = this.deps.models()): Promise<void> {
+    await this.write(memberId, await this.deps.histories.get(memberId), models, []);
+  }
+
+  /**
+   * `applied` plays and what derives from `history` (which includes them): every Cassandra write of
+   * the member in one request, then the hot copies. The history is kept for the member's next plays
+   * only once the writes succeeded.
+   */
+  private async write(
     memberId: string,
-    models: ModelSet = this.deps.models(),
-    applied: readonly Play[] = [],
+    history: StoredPlay[],
+    models: ModelSet,
+    applied: readonly Play[],
   ): Promise<void> {
-    const history = await this.deps.plays.recent(memberId, FOLD_IN_HISTORY);
+    const { plays, continueWatching, becauseYouWatched, topPicks, becauseYouWatchedWriter } = this.deps;
+    const picks = topPicks.compute(memberId, history, models.foldIn);
+    const because = becauseYouWatchedWriter.compute(history, models.neighbours);
+    await executeUnlogged(this.deps.client, [
+      ...applied.flatMap((play) => [plays.recordStatement(play), continueWatching.writeStatement(play)]),
+      ...topPicks.statements(memberId, picks),
+      ...(because ? [becauseYouWatched.insertStatement(memberId, because)] : []),
+    ]);
+    this.deps.histories.set(memberId, history);
     await Promise.all([
-      this.continueWatchingCopy(memberId, history, applied),
+      applied.length > 0 ? this.continueWatchingCopy(memberId, history, applied) : undefined,
       this.deps.recentPlays.cacheHistory(memberId, history),
-      this.deps.topPicks.refresh(memberId, history, models.foldIn),
-      this.deps.becauseYouWatchedWriter.refresh(memberId, history, models.neighbours),
+      topPicks.cacheAndCount(memberId, picks),
+      because
+        ? becauseYouWatched.cacheLatest(memberId, because).then(() => becauseYouWatchedWriter.written())
+        : undefined,
     ]);
   }
 

@@ -24,9 +24,13 @@ const PAUSE_MS = { first: 250, max: 15_000 };
  * offsets are resolved only through the last message whose writes succeeded, so kafkajs commits
  * exactly that (at least once). When a store is down the partition is paused with backoff instead
  * of dropping or skipping plays, and resumes from the first play not yet stored.
+ *
+ * A process runs several members of the group: kafkajs fetches again only once every batch of the
+ * previous fetch is done, so with one consumer a slow batch of one partition held back the plays
+ * of all the others; each consumer here has its own fetch loop over its share of the partitions.
  */
 export class PlaysConsumer {
-  private readonly consumer: SupervisedConsumer;
+  private readonly consumers: SupervisedConsumer[];
   private readonly pauses = new Map<number, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -39,14 +43,26 @@ export class PlaysConsumer {
       metrics: NearlineMetrics;
       groupId: string;
       fromBeginning: boolean;
+      /** The group rebalanced: what was kept about members of other partitions may be stale. */
+      onRebalance?: () => void;
+      /** Group members in this process (each with its own fetch loop); at most the partition count. */
+      consumers?: number;
     },
   ) {
-    this.consumer = new SupervisedConsumer({
+    const partitions = options.topics.plays.partitions;
+    const count = Math.max(1, Math.min(partitions, options.consumers ?? 3));
+    this.consumers = Array.from({ length: count }, (_, i) => this.consumer(i, Math.ceil(partitions / count)));
+  }
+
+  private consumer(index: number, partitions: number): SupervisedConsumer {
+    const { options } = this;
+    return new SupervisedConsumer({
       kafka: options.kafka,
-      name: 'plays',
+      name: `plays#${index + 1}`,
       topic: options.topics.plays.name,
       fromBeginning: options.fromBeginning,
       logger: options.logger,
+      ...(options.onRebalance ? { onGroupJoin: options.onRebalance } : {}),
       config: {
         groupId: options.groupId,
         // Heartbeats continue through long batches, so a short session only speeds up taking over
@@ -58,21 +74,21 @@ export class PlaysConsumer {
         retry: { retries: 10, initialRetryTime: 300 },
       },
       run: {
-        partitionsConsumedConcurrently: options.topics.plays.partitions,
+        partitionsConsumedConcurrently: partitions,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.eachBatch(payload),
       },
     });
   }
 
-  start(): Promise<void> {
-    return this.consumer.start();
+  async start(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.start()));
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.consumer.stop();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, pause }: EachBatchPayload): Promise<void> {

@@ -10,6 +10,8 @@ export interface SupervisedConsumerOptions {
   logger: Logger;
   /** What this consumer is, for logs ("plays", "results.published"). */
   name: string;
+  /** Called each time the consumer (re)joins its group: its partitions may have changed. */
+  onGroupJoin?: () => void;
 }
 
 /**
@@ -42,6 +44,8 @@ export class SupervisedConsumer {
     const { kafka, config, topic, fromBeginning, run, logger, name } = this.options;
     const consumer = kafka.consumer(config);
     this.consumer = consumer;
+    const { onGroupJoin } = this.options;
+    if (onGroupJoin) consumer.on(consumer.events.GROUP_JOIN, () => onGroupJoin());
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart || this.stopped) return;
       logger.error(

@@ -1,9 +1,17 @@
 import type { Counter } from 'prom-client';
-import type { StoredPlay, ListsRepository } from '@marquee/cassandra';
+import type { Client } from 'cassandra-driver';
+import type { ScoredList } from '@marquee/domain';
+import { executeUnlogged, type ListsRepository, type Statement, type StoredPlay } from '@marquee/cassandra';
 import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
 import type { Logger } from '@marquee/observability';
 import type { FoldInChampion } from './champion-models';
 import { foldInTopPicks } from './fold-in';
+
+/** A member's Top picks under one fold-in champion. */
+export interface TopPicks {
+  champion: FoldInChampion;
+  list: ScoredList;
+}
 
 /** How much of a member's history the fold-in reads: the most recent plays, newest first. */
 export const FOLD_IN_HISTORY = 500;
@@ -17,6 +25,7 @@ export const FOLD_IN_HISTORY = 500;
 export class TopPicksWriter {
   constructor(
     private readonly deps: {
+      client: Client;
       lists: ListsRepository;
       cache: Cache;
       logger: Logger;
@@ -29,38 +38,64 @@ export class TopPicksWriter {
     history: readonly StoredPlay[],
     champions: readonly FoldInChampion[],
   ): Promise<void> {
+    const picks = this.compute(memberId, history, champions);
+    await executeUnlogged(this.deps.client, this.statements(memberId, picks));
+    await this.cacheAndCount(memberId, picks);
+  }
+
+  /** The member folded into each champion; a champion that cannot fold them in is left out (and counted). */
+  compute(
+    memberId: string,
+    history: readonly StoredPlay[],
+    champions: readonly FoldInChampion[],
+  ): TopPicks[] {
+    const picks: TopPicks[] = [];
+    for (const champion of champions) {
+      let list;
+      try {
+        list = foldInTopPicks(champion, history);
+      } catch (error) {
+        // A numerical failure must not stall the partition: the member keeps their last list.
+        this.deps.foldIns.inc({ registration: champion.registration, outcome: 'error' });
+        this.deps.logger.error(
+          {
+            memberId,
+            registration: champion.registration,
+            version: champion.version,
+            error: (error as Error).message,
+          },
+          'fold-in failed; the member keeps their previous Top picks',
+        );
+        continue;
+      }
+      if (!list) {
+        this.deps.foldIns.inc({ registration: champion.registration, outcome: 'no-known-titles' });
+        continue;
+      }
+      picks.push({ champion, list });
+    }
+    return picks;
+  }
+
+  statements(memberId: string, picks: readonly TopPicks[]): Statement[] {
+    return picks.map(({ champion, list }) =>
+      this.deps.lists.entryStatement(champion.registration, champion.version, memberId, list),
+    );
+  }
+
+  /** After the Cassandra writes: the hot copies, and the fold-ins counted. */
+  async cacheAndCount(memberId: string, picks: readonly TopPicks[]): Promise<void> {
     await Promise.all(
-      champions.map(async (champion) => {
-        let list;
-        try {
-          list = foldInTopPicks(champion, history);
-        } catch (error) {
-          // A numerical failure must not stall the partition: the member keeps their last list.
-          this.deps.foldIns.inc({ registration: champion.registration, outcome: 'error' });
-          this.deps.logger.error(
-            {
-              memberId,
-              registration: champion.registration,
-              version: champion.version,
-              error: (error as Error).message,
-            },
-            'fold-in failed; the member keeps their previous Top picks',
-          );
-          return;
-        }
-        if (!list) {
-          this.deps.foldIns.inc({ registration: champion.registration, outcome: 'no-known-titles' });
-          return;
-        }
-        await this.deps.lists.writeEntries(champion.registration, champion.version, [{ memberId, list }]);
-        await this.deps.cache.setJson(
+      picks.map(({ champion, list }) =>
+        this.deps.cache.setJson(
           cacheKeys.listEntry(champion.registration, champion.version, memberId),
           list,
           CACHE_TTL_SECONDS.list,
-        );
-        this.deps.foldIns.inc({ registration: champion.registration, outcome: 'folded' });
-      }),
+        ),
+      ),
     );
+    for (const { champion } of picks)
+      this.deps.foldIns.inc({ registration: champion.registration, outcome: 'folded' });
   }
 
   /** Copies the member's stored lists back into memcached (after the cache was unavailable). */

@@ -7,6 +7,8 @@ export interface Topics {
   plays: TopicSpec;
   playsDlq: TopicSpec;
   resultsPublished: TopicSpec;
+  /** Members whose rows nearline has just rewritten: online instances drop their near-cached pages. */
+  membersUpdated: TopicSpec;
 }
 
 /**
@@ -18,6 +20,7 @@ export function topicsFor(prefix = ''): Topics {
     plays: { name: `${prefix}plays`, partitions: 6 },
     playsDlq: { name: `${prefix}plays.dlq`, partitions: 3 },
     resultsPublished: { name: `${prefix}results.published`, partitions: 1 },
+    membersUpdated: { name: `${prefix}members.updated`, partitions: 1 },
   };
 }
 

@@ -3,24 +3,25 @@ import type { PublishedResult } from '@marquee/domain';
 import type { Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 
-export interface ResultsListener {
-  /** Resolves once the consumer has joined its group and been given the topic's partition. */
+export interface TopicListener {
+  /** Resolves once the consumer has joined its group and been given the topic's partitions. */
   joined: Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Follows `results.published` so this instance switches to a new version as soon as it is announced.
- * The group id must be unique per instance: every replica needs every announcement. A new group
- * starts at the end of the topic (older versions are loaded by the periodic refresh).
+ * Follows a broadcast topic: every instance hears every message, so the group id must be unique per
+ * instance; a new group starts at the end of the topic. Messages are JSON; an unreadable one is
+ * logged and skipped, and a failing handler never stops the consumer.
  */
-export async function listenToPublishedResults(options: {
+async function listen<T>(options: {
   kafka: Kafka;
-  topics: Topics;
+  topic: string;
   groupId: string;
   logger: Logger;
-  onResult: (result: PublishedResult) => Promise<void>;
-}): Promise<ResultsListener> {
+  onMessage: (value: T) => Promise<void> | void;
+}): Promise<TopicListener> {
+  const { logger, topic } = options;
   const consumer = options.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 100 });
   const joined = new Promise<void>((resolve) => {
     const off = consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -29,29 +30,67 @@ export async function listenToPublishedResults(options: {
     });
   });
   await consumer.connect();
-  await consumer.subscribe({ topic: options.topics.resultsPublished.name, fromBeginning: false });
+  await consumer.subscribe({ topic, fromBeginning: false });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      let result: PublishedResult;
+      let value: T;
       try {
-        result = JSON.parse(message.value?.toString('utf8') ?? '') as PublishedResult;
+        value = JSON.parse(message.value?.toString('utf8') ?? '') as T;
       } catch (error) {
-        options.logger.warn(
-          { offset: message.offset, error: (error as Error).message },
-          'unreadable results.published message skipped',
+        logger.warn(
+          { topic, offset: message.offset, error: (error as Error).message },
+          'unreadable message skipped',
         );
         return;
       }
       try {
-        await options.onResult(result);
+        await options.onMessage(value);
       } catch (error) {
-        // The periodic refresh catches up; an announcement never stops the consumer.
-        options.logger.warn(
-          { list: result.list, version: result.version, error: (error as Error).message },
-          'could not switch to an announced version; the periodic refresh will retry',
+        logger.warn(
+          { topic, offset: message.offset, error: (error as Error).message },
+          'message not handled',
         );
       }
     },
   });
   return { joined, stop: () => consumer.disconnect() };
+}
+
+/**
+ * Follows `results.published` so this instance switches to a new version as soon as it is announced
+ * (older versions are loaded by the periodic refresh, which also catches up after a failed switch).
+ */
+export function listenToPublishedResults(options: {
+  kafka: Kafka;
+  topics: Topics;
+  groupId: string;
+  logger: Logger;
+  onResult: (result: PublishedResult) => Promise<void>;
+}): Promise<TopicListener> {
+  return listen<PublishedResult>({
+    ...options,
+    topic: options.topics.resultsPublished.name,
+    onMessage: options.onResult,
+  });
+}
+
+/**
+ * Follows `members.updated`: nearline has rewritten these members' rows, so pages this instance
+ * keeps in memory for them are dropped at once instead of at the end of their TTL.
+ */
+export function listenToMemberUpdates(options: {
+  kafka: Kafka;
+  topics: Topics;
+  groupId: string;
+  logger: Logger;
+  onMember: (memberId: string) => void;
+}): Promise<TopicListener> {
+  return listen<{ members?: unknown }>({
+    ...options,
+    topic: options.topics.membersUpdated.name,
+    onMessage: ({ members }) => {
+      if (!Array.isArray(members)) return;
+      for (const memberId of members) if (typeof memberId === 'string') options.onMember(memberId);
+    },
+  });
 }

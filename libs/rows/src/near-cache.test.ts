@@ -32,6 +32,22 @@ describe('NearCache', () => {
     assert.equal(await cache.reads('m1', 2600, () => ({ signal: Promise.resolve(11) })).signal, 10);
   });
 
+  it('drops a member whose rows changed (and their pages), without reading around the cache after', async () => {
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const { read, count } = counting();
+    const reads = cache.reads('m1', 0, read);
+    cache.keepPage('m1', reads, 'tv', 'page 1');
+    cache.drop('m1');
+    assert.equal(cache.page('m1', 'tv', 1), undefined);
+    const fresh = cache.reads('m1', 1, read);
+    assert.equal(await fresh.signal, 2);
+    // The page blended from the dropped reads is not kept for the fresh ones.
+    cache.keepPage('m1', reads, 'tv', 'stale page');
+    assert.equal(cache.page('m1', 'tv', 2), undefined);
+    assert.equal(await cache.reads('m1', 3, read).signal, 2);
+    assert.equal(count(), 2);
+  });
+
   it('reads every time when the ttl is 0, and holds at most its capacity of members', async () => {
     const off = new NearCache<{ signal: Promise<number> }, string>(0);
     const { read, count } = counting();

@@ -4,7 +4,8 @@
  * and the same page request within it gets the same page. A page is therefore at most `ttlMs` staler
  * than memcached (a fraction of the second a play may take to show), and members whose devices ask
  * several times a second cost memcached and the CPU one read and one blend. A failed read is dropped
- * at once, so the next request reads again; a play through this instance drops the member.
+ * at once, so the next request reads again; a play through this instance, or nearline announcing
+ * on `members.updated` that it rewrote the member's rows, drops the member.
  */
 /** How long a member who just played reads around the near cache (nearline takes well under this). */
 const BYPASS_MS = 2000;
@@ -45,6 +46,11 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
   keepPage(memberId: string, reads: T, key: string, page: P): void {
     const entry = this.entries.get(memberId);
     if (entry?.reads === reads) entry.pages.set(key, page);
+  }
+
+  /** The member's stored rows changed: reads and pages kept for them are dropped. */
+  drop(memberId: string): void {
+    this.entries.delete(memberId);
   }
 
   /**

@@ -137,6 +137,11 @@ export class RowsService {
     this.nearCache.forget(memberId);
   }
 
+  /** Nearline rewrote the member's rows: their next page is blended from fresh reads. */
+  invalidate(memberId: string): void {
+    this.nearCache.drop(memberId);
+  }
+
   variantOf(memberId: string): VariantInfo {
     const { reference } = this.deps;
     const name = assignVariant(memberId, ROWS_EXPERIMENT, reference.variants);

@@ -1,0 +1,104 @@
+import type { Play } from '@marquee/domain';
+import type { PlaysRepository, StoredPlay } from '@marquee/cassandra';
+
+/** The stored form of a play, as `plays_by_member` returns it. */
+export function storedPlay(play: Play): StoredPlay {
+  return {
+    eventId: play.eventId,
+    memberId: play.userId,
+    itemId: play.itemId,
+    device: play.device,
+    playedAt: new Date(play.timestamp),
+    positionMs: play.positionMs,
+    durationMs: play.durationMs,
+  };
+}
+
+/** The partition's clustering order: newest first, then event id ascending. */
+function newestFirst(a: StoredPlay, b: StoredPlay): number {
+  return (
+    b.playedAt.getTime() - a.playedAt.getTime() ||
+    (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0)
+  );
+}
+
+/** `history` with `plays` stored into it, as the partition reads after the writes: at most `limit`. */
+export function mergeHistory(
+  history: readonly StoredPlay[],
+  plays: readonly Play[],
+  limit: number,
+): StoredPlay[] {
+  const byKey = new Map(history.map((p) => [`${p.playedAt.getTime()}|${p.eventId}`, p]));
+  for (const play of plays) {
+    const stored = storedPlay(play);
+    byKey.set(`${stored.playedAt.getTime()}|${stored.eventId}`, stored);
+  }
+  return [...byKey.values()].sort(newestFirst).slice(0, limit);
+}
+
+/**
+ * The newest plays of the members this process applies plays for, kept in memory so a play costs no
+ * read of the member's partition. Sound because a member's plays are applied by one consumer at a
+ * time, in order, and only after a successful write is the copy updated; the whole cache is dropped
+ * when the group rebalances (another process may have applied plays of these members meanwhile).
+ */
+export class MemberHistories {
+  private readonly entries = new Map<string, StoredPlay[]>();
+  private readonly loading = new Map<string, Promise<StoredPlay[]>>();
+  private generation = 0;
+
+  constructor(
+    private readonly plays: PlaysRepository,
+    /** Plays kept per member (the newest). */
+    readonly limit: number,
+    private readonly capacity = 20_000,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The member's newest plays, newest first (from memory, else read from the partition once). */
+  async get(memberId: string): Promise<StoredPlay[]> {
+    const kept = this.entries.get(memberId);
+    if (kept) {
+      // Least recently used first in the map's order, so eviction drops the longest idle member.
+      this.entries.delete(memberId);
+      this.entries.set(memberId, kept);
+      return kept;
+    }
+    const pending = this.loading.get(memberId);
+    if (pending) return pending;
+    const generation = this.generation;
+    const load = this.plays.recent(memberId, this.limit).finally(() => this.loading.delete(memberId));
+    this.loading.set(memberId, load);
+    const history = await load;
+    if (generation === this.generation) this.set(memberId, history);
+    return history;
+  }
+
+  /** Whether `play` may be among the member's stored plays: its event id is, or it is older than what is kept. */
+  mayHaveStored(history: readonly StoredPlay[], play: Play): boolean {
+    if (history.some((p) => p.eventId === play.eventId)) return true;
+    const oldest = history[history.length - 1];
+    return (
+      history.length >= this.limit && !!oldest && Date.parse(play.timestamp) <= oldest.playedAt.getTime()
+    );
+  }
+
+  /** The member's history after a successful write. */
+  set(memberId: string, history: StoredPlay[]): void {
+    this.entries.delete(memberId);
+    this.entries.set(memberId, history);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  /** Forgets every member (on a rebalance); loads in flight are not kept either. */
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+}

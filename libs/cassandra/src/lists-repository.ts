@@ -62,11 +62,14 @@ export class ListsRepository {
     }
   }
 
-  /** The write of one member's entry of a version (idempotent: the same key rewrites the row). */
+  /**
+   * The write of one member's entry of a version (idempotent: the same key rewrites the row). Frozen
+   * columns: one cell per list, no tombstone for the list it replaces (see migration 6).
+   */
   entryStatement(list: string, version: string, memberId: string, entry: ScoredList): Statement {
     return {
       query:
-        'INSERT INTO list_entries (list_name, version, member_id, item_ids, scores) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO list_entries (list_name, version, member_id, ranked_items, ranked_scores) VALUES (?, ?, ?, ?, ?)',
       params: [list, version, memberId, entry.itemIds, entry.scores],
     };
   }

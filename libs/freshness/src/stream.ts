@@ -9,7 +9,7 @@ import { reflects, titleToPlay } from './rows-client';
 /** Background plays come from a fixed pool of members, so repeated runs do not grow the member count. */
 const BACKGROUND_MEMBERS = 5000;
 const TICK_MS = 10;
-const LAG_EVERY_MS = 250;
+const LAG_EVERY_MS = 500;
 
 export interface StepOptions {
   rate: number;

@@ -79,7 +79,8 @@ function handlerFor(
     } as unknown as PlayDedupe,
     histories: new MemberHistories(plays, 500),
     processor: {
-      finish: async () => undefined,
+      countTrending: async () => undefined,
+      markProcessed: async () => undefined,
       applyMember: async (member: string, plays: Play[]) => {
         if (failing.has(member)) throw new Error(`store down for ${member}`);
         applied.push(...plays.map((p) => p.eventId));

@@ -70,6 +70,10 @@ export class BatchHandler {
       await this.rejectUnknownItems(entries);
       await this.deadLetter(topic, partition, entries);
       const lanes = await this.lanes(entries);
+      // Trending is counted while the members' writes run rather than after them: a batch is then
+      // one Cassandra round trip shorter. Plays of a member whose writes fail are re-read and may
+      // count twice; never less than once.
+      const counting = this.countTrending(lanes);
       const applied: Array<{ lane: Entry[]; doneAt: number }> = [];
       await Promise.all(
         [...lanes].map(([memberId, lane]) =>
@@ -81,7 +85,7 @@ export class BatchHandler {
       );
       await Promise.all([
         this.announce(applied.map(({ lane }) => (lane[0]?.admission as { play: Play }).play.userId)),
-        this.finish(applied, receivedAt, fail),
+        this.finish(applied, counting, receivedAt, fail),
       ]);
     } catch (error) {
       fail(first, error);
@@ -222,16 +226,38 @@ export class BatchHandler {
     return doneAt;
   }
 
-  /** Trending and the processed marks for every applied member at once; then the plays count as stored. */
+  /** Counts every new play of the batch into trending, retrying; resolves with the failure, if any. */
+  private async countTrending(lanes: ReadonlyMap<string, Entry[]>): Promise<Error | null> {
+    const plays = [...lanes.values()].flatMap((lane) =>
+      lane.map((e) => (e.admission as { play: Play }).play),
+    );
+    if (plays.length === 0) return null;
+    try {
+      await withBackoff(() => this.deps.processor.countTrending(plays), {
+        attempts: 3,
+        initialMs: 100,
+        maxMs: 1000,
+        onRetry: () => this.deps.metrics.retries.inc(),
+      });
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  /** Once trending is counted, the processed marks of every applied member at once; then the plays count as stored. */
   private async finish(
     applied: ReadonlyArray<{ lane: Entry[]; doneAt: number }>,
+    counting: Promise<Error | null>,
     receivedAt: number,
     fail: (offset: number, error: unknown) => void,
   ): Promise<void> {
+    const countFailure = await counting;
     if (applied.length === 0) return;
     const plays = applied.flatMap(({ lane }) => lane.map((e) => (e.admission as { play: Play }).play));
     try {
-      await withBackoff(() => this.deps.processor.finish(plays), {
+      if (countFailure) throw countFailure;
+      await withBackoff(() => this.deps.processor.markProcessed(plays), {
         attempts: 3,
         initialMs: 100,
         maxMs: 1000,

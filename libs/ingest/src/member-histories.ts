@@ -22,18 +22,31 @@ function newestFirst(a: StoredPlay, b: StoredPlay): number {
   );
 }
 
-/** `history` with `plays` stored into it, as the partition reads after the writes: at most `limit`. */
+/**
+ * `history` with `plays` stored into it, as the partition reads after the writes: at most `limit`.
+ * Binary insertion into a copy: a new play usually goes first, and nearline merges on every batch,
+ * so this allocates one array rather than a key per kept play.
+ */
 export function mergeHistory(
   history: readonly StoredPlay[],
   plays: readonly Play[],
   limit: number,
 ): StoredPlay[] {
-  const byKey = new Map(history.map((p) => [`${p.playedAt.getTime()}|${p.eventId}`, p]));
+  const merged = history.slice();
   for (const play of plays) {
     const stored = storedPlay(play);
-    byKey.set(`${stored.playedAt.getTime()}|${stored.eventId}`, stored);
+    let low = 0;
+    let high = merged.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (newestFirst(merged[mid] as StoredPlay, stored) < 0) low = mid + 1;
+      else high = mid;
+    }
+    const same = low < merged.length && newestFirst(merged[low] as StoredPlay, stored) === 0;
+    merged.splice(low, same ? 1 : 0, stored);
   }
-  return [...byKey.values()].sort(newestFirst).slice(0, limit);
+  if (merged.length > limit) merged.length = limit;
+  return merged;
 }
 
 /**

@@ -51,13 +51,16 @@ export class PlayProcessor {
   }
 
   /**
-   * After the members' writes: trending counts (one counter update per title and bucket for the
-   * whole batch), then the plays are marked processed, last, so a crash before leaves them to be
-   * applied again. Trending counters are the one write that is not idempotent; the dedupe by event
-   * id keeps them to one count per play, except for a crash between these two statements.
+   * Trending counts of a batch's new plays (one counter update per title and bucket for the whole
+   * batch). Counters are the one write that is not idempotent: the dedupe by event id keeps them to
+   * one count per play, except when a play is re-read before it was marked processed.
    */
-  async finish(plays: readonly Play[]): Promise<void> {
+  async countTrending(plays: readonly Play[]): Promise<void> {
     await this.deps.trending.countNew(plays);
+  }
+
+  /** Marks plays processed, last, once every write of theirs succeeded (see PlayDedupe). */
+  async markProcessed(plays: readonly Play[]): Promise<void> {
     await this.deps.dedupe.remember(plays);
   }
 

@@ -39,11 +39,12 @@ export interface OnlineOptions {
 }
 
 /**
- * Defaults: a device refreshing its home screen needs a request every few seconds; 50 a second
- * is far above that and far below what one token could do to the service. Producers post batches.
+ * Defaults: a device refreshing its home screen needs a request every few seconds; a member's
+ * devices share 100 a second (the limit is per member), far above that and far below what one token
+ * could do to the service. Producers post batches.
  */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  device: 500,
+  device: 1000,
   producer: 5000,
   experimenter: 200,
   operator: 200,
@@ -54,7 +55,7 @@ const count = z.coerce.number().int().min(1).max(10_000_000);
 const envSchema = z.object({
   MARQUEE_ROWS_DEADLINE_MS: z.coerce.number().int().min(1).max(10_000).default(50),
   MARQUEE_ONLINE_CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
-  MARQUEE_ROWS_SIGNALS_TTL_MS: z.coerce.number().int().min(0).max(5000).default(250),
+  MARQUEE_ROWS_SIGNALS_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   MARQUEE_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   MARQUEE_RATE_LIMIT_DEVICE: count.default(DEFAULT_RATE_LIMITS.device),
   MARQUEE_RATE_LIMIT_PRODUCER: count.default(DEFAULT_RATE_LIMITS.producer),

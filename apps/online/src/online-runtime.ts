@@ -99,6 +99,8 @@ export class OnlineRuntime {
 
   private async onResult(result: PublishedResult): Promise<void> {
     await this.reference.onPublished(result.list, result.version);
+    // Pages kept in memory were blended from the previous version's lists.
+    this.rows.invalidateAll();
     if (await this.similar.concerns(result.list)) await this.similar.reload();
     this.platform.logger.info(
       { list: result.list, version: result.version },

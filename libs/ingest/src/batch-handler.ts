@@ -212,15 +212,20 @@ export class BatchHandler {
     }
   }
 
-  /** Applies one member's plays; resolves with when they were done. */
-  private async applyLane(memberId: string, lane: Entry[]): Promise<number> {
-    const plays = lane.map((e) => (e.admission as { play: Play }).play);
-    await withBackoff(() => this.deps.processor.applyMember(memberId, plays), {
+  /** A store write, retried with backoff a few times (each retry counted) before it counts as failed. */
+  private retried(write: () => Promise<void>): Promise<void> {
+    return withBackoff(write, {
       attempts: 3,
       initialMs: 100,
       maxMs: 1000,
       onRetry: () => this.deps.metrics.retries.inc(),
     });
+  }
+
+  /** Applies one member's plays; resolves with when they were done. */
+  private async applyLane(memberId: string, lane: Entry[]): Promise<number> {
+    const plays = lane.map((e) => (e.admission as { play: Play }).play);
+    await this.retried(() => this.deps.processor.applyMember(memberId, plays));
     const doneAt = Date.now();
     this.deps.recentMembers.touch(memberId, doneAt);
     return doneAt;
@@ -233,12 +238,7 @@ export class BatchHandler {
     );
     if (plays.length === 0) return null;
     try {
-      await withBackoff(() => this.deps.processor.countTrending(plays), {
-        attempts: 3,
-        initialMs: 100,
-        maxMs: 1000,
-        onRetry: () => this.deps.metrics.retries.inc(),
-      });
+      await this.retried(() => this.deps.processor.countTrending(plays));
       return null;
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
@@ -257,12 +257,7 @@ export class BatchHandler {
     const plays = applied.flatMap(({ lane }) => lane.map((e) => (e.admission as { play: Play }).play));
     try {
       if (countFailure) throw countFailure;
-      await withBackoff(() => this.deps.processor.markProcessed(plays), {
-        attempts: 3,
-        initialMs: 100,
-        maxMs: 1000,
-        onRetry: () => this.deps.metrics.retries.inc(),
-      });
+      await this.retried(() => this.deps.processor.markProcessed(plays));
     } catch (error) {
       fail(Math.min(...applied.map(({ lane }) => (lane[0] as Entry).offset)), error);
       return;

@@ -190,7 +190,9 @@ export class ReferenceData {
     }
     const unranked = Number.MAX_SAFE_INTEGER;
     for (const titles of byGenre.values())
-      titles.sort((a, b) => (rank.get(a) ?? unranked) - (rank.get(b) ?? unranked) || a.localeCompare(b));
+      titles.sort(
+        (a, b) => (rank.get(a) ?? unranked) - (rank.get(b) ?? unranked) || (a < b ? -1 : a > b ? 1 : 0),
+      );
     this.titlesByGenre = byGenre;
   }
 

@@ -38,12 +38,12 @@ describe('NearCache', () => {
     const reads = cache.reads('m1', 0, read);
     cache.keepPage('m1', reads, 'tv', 'page 1');
     cache.drop('m1');
-    assert.equal(cache.page('m1', 'tv', 1), undefined);
+    assert.equal(cache.servable('m1', 'tv', 1), undefined);
     const fresh = cache.reads('m1', 1, read);
     assert.equal(await fresh.signal, 2);
     // The page blended from the dropped reads is not kept for the fresh ones.
     cache.keepPage('m1', reads, 'tv', 'stale page');
-    assert.equal(cache.page('m1', 'tv', 2), undefined);
+    assert.equal(cache.servable('m1', 'tv', 2), undefined);
     assert.equal(await cache.reads('m1', 3, read).signal, 2);
     assert.equal(count(), 2);
   });
@@ -60,18 +60,22 @@ describe('NearCache', () => {
     assert.equal(other.count(), 4, 'a was evicted when c came in');
   });
 
-  it('keeps pages blended from the current reads only, and for no longer than they are fresh', () => {
+  it('keeps pages blended from the current reads only, serving one past its time while it is blended again', () => {
     const cache = new NearCache<{ signal: Promise<number> }, string>(250);
     const reads = cache.reads('m1', 0, () => ({ signal: Promise.resolve(1) }));
     cache.keepPage('m1', reads, 'tv', 'page for tv');
-    assert.equal(cache.page('m1', 'tv', 100), 'page for tv');
-    assert.equal(cache.page('m1', 'web', 100), undefined);
-    assert.equal(cache.page('m1', 'tv', 250), undefined);
+    assert.deepEqual(cache.servable('m1', 'tv', 100), { page: 'page for tv', refresh: false });
+    assert.equal(cache.servable('m1', 'web', 100), undefined);
+    // Past the ttl the page is served once more with a refresh asked for, then without one
+    // while that refresh runs; past twice the ttl not at all.
+    assert.deepEqual(cache.servable('m1', 'tv', 250), { page: 'page for tv', refresh: true });
+    assert.deepEqual(cache.servable('m1', 'tv', 260), { page: 'page for tv', refresh: false });
+    assert.equal(cache.servable('m1', 'tv', 500), undefined);
     // Reads replaced meanwhile: a page from the old ones is not kept.
     const newer = cache.reads('m1', 300, () => ({ signal: Promise.resolve(2) }));
     cache.keepPage('m1', reads, 'tv', 'stale page');
-    assert.equal(cache.page('m1', 'tv', 301), undefined);
+    assert.equal(cache.servable('m1', 'tv', 301), undefined);
     cache.keepPage('m1', newer, 'tv', 'fresh page');
-    assert.equal(cache.page('m1', 'tv', 301), 'fresh page');
+    assert.deepEqual(cache.servable('m1', 'tv', 301), { page: 'fresh page', refresh: false });
   });
 });

@@ -1,17 +1,22 @@
 /**
  * An in-process near cache (an L1 in front of memcached) of a member's signal reads and of the pages
  * blended from them: requests for the same member within `ttlMs` share one read, in flight or done,
- * and the same page request within it gets the same page. A page is therefore at most `ttlMs` staler
- * than memcached (a fraction of the second a play may take to show), and members whose devices ask
- * several times a second cost memcached and the CPU one read and one blend. A failed read is dropped
- * at once, so the next request reads again; a play through this instance, or nearline announcing
- * on `members.updated` that it rewrote the member's rows, drops the member.
+ * and the same page request within it gets the same page. Entries are dropped when what they were
+ * read from changes: nearline announcing on `members.updated` that it rewrote the member's rows, a
+ * play through this instance, a new list version; so `ttlMs` only bounds staleness when such an
+ * announcement is lost. Members whose devices ask several times a second cost memcached and the CPU
+ * one read and one blend. A failed read is dropped at once, so the next request reads again. Past
+ * `ttlMs` a kept page is still served once more while a new one is blended (`servable`), so a
+ * member's requests do not wait for memcached every `ttlMs`.
  */
 /** How long a member who just played reads around the near cache (nearline takes well under this). */
 const BYPASS_MS = 2000;
 
 export class NearCache<T extends Record<string, Promise<unknown>>, P> {
-  private readonly entries = new Map<string, { at: number; reads: T; pages: Map<string, P> }>();
+  private readonly entries = new Map<
+    string,
+    { at: number; reads: T; pages: Map<string, P>; refreshing?: boolean }
+  >();
   private readonly bypass = new Map<string, number>();
 
   constructor(
@@ -37,9 +42,20 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
     return reads;
   }
 
-  /** A page blended from the member's current reads, if one was kept for `key`. */
-  page(memberId: string, key: string, now: number): P | undefined {
-    return this.fresh(memberId, now)?.pages.get(key);
+  /**
+   * A page to serve for `key`: a fresh one, or one up to `ttlMs` past its time (stale while
+   * revalidating), for which the first caller is told to blend a new one in the background. Nothing
+   * the member's stores announced is served stale: an announcement drops the entry.
+   */
+  servable(memberId: string, key: string, now: number): { page: P; refresh: boolean } | undefined {
+    const entry = this.entries.get(memberId);
+    if (!entry || this.ttlMs <= 0) return undefined;
+    const age = now - entry.at;
+    const page = age < 2 * this.ttlMs ? entry.pages.get(key) : undefined;
+    if (page === undefined) return undefined;
+    if (age < this.ttlMs || entry.refreshing) return { page, refresh: false };
+    entry.refreshing = true;
+    return { page, refresh: true };
   }
 
   /** Keeps a page blended from `reads`, unless the member's reads were replaced meanwhile. */
@@ -51,6 +67,11 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
   /** The member's stored rows changed: reads and pages kept for them are dropped. */
   drop(memberId: string): void {
     this.entries.delete(memberId);
+  }
+
+  /** Everything changed (a new list version): every member's reads and pages are dropped. */
+  clear(): void {
+    this.entries.clear();
   }
 
   /**

@@ -140,4 +140,26 @@ describe('RowsService deadlines and fallbacks', () => {
     await near.page(request);
     assert.equal(reads, 2);
   });
+  it('serves a page past its time once more while the next one is blended, then the new one', async () => {
+    let reads = 0;
+    const { rows: near } = service(
+      {
+        continueWatching: async () => {
+          reads += 1;
+          return [];
+        },
+      },
+      { signalsTtlMs: 1000 },
+    );
+    const at = (ms: number) => ({ ...request, now: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, ms)) });
+    const first = await near.page(at(0));
+    const stale = await near.page(at(1500));
+    assert.deepEqual(stale.rows, first.rows);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(reads, 2, 'the stale page started a new read off the request');
+    await near.page(at(1600));
+    assert.equal(reads, 2, 'the refreshed page is served from the near cache');
+    await near.page(at(5000));
+    assert.equal(reads, 3, 'a page past twice its time is blended in line');
+  });
 });

@@ -142,6 +142,11 @@ export class RowsService {
     this.nearCache.drop(memberId);
   }
 
+  /** A new version of a list was published: every page is blended afresh. */
+  invalidateAll(): void {
+    this.nearCache.clear();
+  }
+
   variantOf(memberId: string): VariantInfo {
     const { reference } = this.deps;
     const name = assignVariant(memberId, ROWS_EXPERIMENT, reference.variants);
@@ -175,11 +180,25 @@ export class RowsService {
     const now = request.now ?? new Date();
     const context = pageContext(request.device, now, request.timeZone);
     const pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}`;
-    const kept = this.nearCache.page(memberId, pageKey, now.getTime());
+    const kept = this.nearCache.servable(memberId, pageKey, now.getTime());
     if (kept) {
+      // A page past its time is served once more while the next one is blended off the request;
+      // a refresh that fails leaves it to age out, then a request blends in line.
+      if (kept.refresh) void this.blend(request, now, context, pageKey).catch(() => undefined);
       this.observer.page(false);
-      return { page: kept, now };
+      return { page: kept.page, now };
     }
+    return { page: await this.blend(request, now, context, pageKey), now };
+  }
+
+  /** Reads the member's lists and signals (through the near cache) and blends the page. */
+  private async blend(
+    request: PageRequest,
+    now: Date,
+    context: PageContext,
+    pageKey: string,
+  ): Promise<ComposedPage> {
+    const { memberId } = request;
     const variant = this.variantOf(memberId);
     const personal = variant.name !== CONTROL;
     const deadline = new Deadline(this.deadlineMs);
@@ -242,7 +261,7 @@ export class RowsService {
       this.nearCache.keepPage(memberId, signals, pageKey, page);
       this.lastPages.remember(memberId, page.json);
     }
-    return { page, now };
+    return page;
   }
 
   /** The member's raw list for their variant (the popular list for the control group). */

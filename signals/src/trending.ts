@@ -30,6 +30,8 @@ export function bucketOf(timeMs: number): Date {
 
 /** How long the counts of a bucket older than the previous one are reused before reading it again. */
 const SETTLED_BUCKET_REREAD_MS = 60_000;
+/** Settled buckets re-read by one computation at most (the stalest). */
+const SETTLED_REREADS_PER_COMPUTATION = 6;
 
 export class TrendingSignal {
   private readonly memo = new Map<string, { at: number; list: ScoredList }>();
@@ -119,7 +121,19 @@ export class TrendingSignal {
     const buckets: Date[] = [];
     for (let t = bucketOf(now).getTime(); t > now - TRENDING.windowMs; t -= TRENDING.bucketMs)
       buckets.push(new Date(t));
-    const counts = await Promise.all(buckets.map((bucket) => this.bucketCounts(scope, bucket, now)));
+    // Settled buckets due for a re-read, stalest first, a few per computation: re-reading them all
+    // at once every minute was a burst of rows to parse that stalled the pages for 40 ms.
+    const due = new Set(
+      buckets
+        .map((bucket) => ({ bucket, kept: this.settledBuckets.get(`${scope}|${bucket.getTime()}`) }))
+        .filter(({ kept }) => kept && now - kept.readAt >= SETTLED_BUCKET_REREAD_MS)
+        .sort((a, b) => (a.kept?.readAt ?? 0) - (b.kept?.readAt ?? 0))
+        .slice(0, SETTLED_REREADS_PER_COMPUTATION)
+        .map(({ bucket }) => bucket.getTime()),
+    );
+    const counts = await Promise.all(
+      buckets.map((bucket) => this.bucketCounts(scope, bucket, now, due.has(bucket.getTime()))),
+    );
     this.forgetBucketsBefore(now - TRENDING.windowMs - TRENDING.bucketMs);
     const scores = new Map<string, number>();
     counts.forEach((rows, b) => {
@@ -133,18 +147,20 @@ export class TrendingSignal {
 
   /**
    * A bucket's counts per title. The current and the previous bucket are read every time; older ones
-   * only change by late plays, so their counts are reused for a minute: a recomputation reads two
-   * partitions instead of 72 (and parses their rows on the event loop that serves pages).
+   * only change by late plays, so their counts are reused until `reread` (at least a minute): a
+   * recomputation reads a few partitions instead of 72 (and parses their rows on the event loop that
+   * serves pages).
    */
   private async bucketCounts(
     scope: TrendingScope,
     bucket: Date,
     now: number,
+    reread: boolean,
   ): Promise<Array<[string, number]>> {
     const key = `${scope}|${bucket.getTime()}`;
     const settled = bucket.getTime() < bucketOf(now).getTime() - TRENDING.bucketMs;
     const kept = this.settledBuckets.get(key);
-    if (settled && kept && now - kept.readAt < SETTLED_BUCKET_REREAD_MS) return kept.counts;
+    if (settled && kept && !reread) return kept.counts;
     const result = await this.client.execute(
       'SELECT item_id, plays FROM trending_buckets WHERE scope = ? AND bucket = ?',
       [scope, bucket],

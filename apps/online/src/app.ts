@@ -10,6 +10,7 @@ import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 import type { AuthedRequest } from './auth/access';
 import { AuthGuard } from './auth/auth.guard';
+import { SlidingWindowStorage } from './auth/sliding-window-storage';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 import { DemoController } from './demo.controller';
 import { ItemsController } from './items.controller';
@@ -40,6 +41,7 @@ class OnlineModule {
       module: OnlineModule,
       imports: [
         ThrottlerModule.forRoot({
+          storage: new SlidingWindowStorage(),
           throttlers: [
             {
               name: 'default',

@@ -4,7 +4,8 @@ import autocannon from 'autocannon';
 import { mintToken } from '@marquee/auth';
 import type { MarqueeConfig } from '@marquee/config';
 import { DEVICES } from '@marquee/domain';
-import { openLoop, type Percentiles } from './open-loop';
+import type { Percentiles } from './open-loop';
+import { openLoopInChild } from './open-loop-process';
 
 export interface OnlineBenchOptions {
   /** Demo members m1..mN are requested at random, each with its own device token. */
@@ -65,6 +66,9 @@ async function saturate(target: Target, connections: number, seconds: number): P
   };
 }
 
+/** A pause between phases, so one phase's leftovers (sockets closing, collections) are not the next one's. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
+
 function startBareServer(host: string, body: string): Promise<{ child: ChildProcess; origin: string }> {
   const child = fork(path.join(__dirname, 'bare-server.js'), {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -100,16 +104,13 @@ export async function runOnlineBench(
       mintToken({ role: 'device', memberId: `m${m + 1}` }, config.auth.secret),
     ),
   );
-  // A random member each request; each member browses from one device type, as members do.
-  const request = () => {
-    const m = Math.floor(Math.random() * options.members);
-    const device = DEVICES[m % DEVICES.length] as string;
-    return {
-      path: `/v1/users/m${m + 1}/rows?device=${device}`,
-      headers: { authorization: `Bearer ${tokens[m]}` },
-    };
-  };
-  const sample = await fetch(`${origin}${request().path.replace(/m\d+/, 'm1')}`, {
+  // Each member browses from one device type, as members do; a request goes to a random member.
+  const requests = tokens.map((token, m) => ({
+    path: `/v1/users/m${m + 1}/rows?device=${DEVICES[m % DEVICES.length] as string}`,
+    headers: { authorization: `Bearer ${token}` },
+  }));
+  const request = () => requests[Math.floor(Math.random() * requests.length)] as (typeof requests)[0];
+  const sample = await fetch(`${origin}${(requests[0] as (typeof requests)[0]).path}`, {
     headers: { authorization: `Bearer ${tokens[0]}` },
   });
   const body = await sample.text();
@@ -128,18 +129,21 @@ export async function runOnlineBench(
     await saturate(baseline, options.connections, Math.min(5, options.warmupSeconds));
 
     log(`saturation: ${options.connections} connections, ${options.saturationSeconds} s each`);
+    await settle();
     const saturatedOurs = await saturate(ours, options.connections, options.saturationSeconds);
     log(`  ours ${JSON.stringify(saturatedOurs)}`);
+    await settle();
     const saturatedBare = await saturate(baseline, options.connections, options.saturationSeconds);
     log(`  bare ${JSON.stringify(saturatedBare)}`);
 
     log(`latency: ${options.rate} requests/s open loop, ${options.latencySeconds} s each`);
     const latency = async (target: Target) => {
-      const result = await openLoop({
+      await settle();
+      const result = await openLoopInChild({
         origin: target.origin,
         rate: options.rate,
         durationMs: options.latencySeconds * 1000,
-        request: () => target.request(),
+        requests,
       });
       log(`  ${target === ours ? 'ours' : 'bare'} ${JSON.stringify(result)}`);
       return { p50Ms: result.p50Ms, p90Ms: result.p90Ms, p99Ms: result.p99Ms };

@@ -11,27 +11,13 @@ export interface AppSpec {
   /** Compiled entry point, relative to dist/. */
   entry: string;
   port: number;
-  /** Node flags of the app's process. */
-  nodeFlags?: string[];
 }
-
-/**
- * The request and event paths allocate a lot of short-lived garbage (pages, plays): a young
- * generation of 64 MiB semi-spaces scavenges about twenty times less often than the default and
- * took the online app's GC pauses from a tenth of its time to under 2 %.
- */
-const HOT_PATH_FLAGS = ['--max-semi-space-size=64'];
 
 export function appSpecs(config: MarqueeConfig): AppSpec[] {
   return [
-    {
-      name: 'nearline',
-      entry: 'apps/nearline/src/main.js',
-      port: config.nearline.port,
-      nodeFlags: HOT_PATH_FLAGS,
-    },
+    { name: 'nearline', entry: 'apps/nearline/src/main.js', port: config.nearline.port },
     { name: 'offline-worker', entry: 'apps/offline/src/worker.js', port: config.offline.port },
-    { name: 'online', entry: 'apps/online/src/main.js', port: config.online.port, nodeFlags: HOT_PATH_FLAGS },
+    { name: 'online', entry: 'apps/online/src/main.js', port: config.online.port },
   ];
 }
 
@@ -86,7 +72,7 @@ export class AppSupervisor {
         }
         fs.mkdirSync(path.dirname(logFile), { recursive: true });
         const out = fs.openSync(logFile, 'a');
-        const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), path.join(dist, spec.entry)], {
+        const child = spawn(process.execPath, [path.join(dist, spec.entry)], {
           env: process.env,
           stdio: ['ignore', out, out],
         });

@@ -54,19 +54,13 @@ export class BecauseYouWatchedSignal {
     };
   }
 
-  /** Sets the hot copy to a value whose write is known to win (see `writeLatest`). */
+  /**
+   * Sets the hot copy, without reading back, to a value computed from the member's newest stored
+   * play once its `insertStatement` succeeded: nothing newer can be stored for the member at that
+   * moment (nearline applies one member at a time), so the value written is the one that wins.
+   */
   async cacheLatest(memberId: string, value: BecauseYouWatched): Promise<void> {
     await this.cache.setJson(key(memberId), value, CACHE_TTL_SECONDS.signal);
-  }
-
-  /**
-   * Writes a value computed from the member's newest stored play and sets the hot copy to it
-   * without reading back: nothing newer can be stored for the member at that moment (nearline
-   * applies one member at a time), so the value written is the one that wins.
-   */
-  async writeLatest(memberId: string, value: BecauseYouWatched): Promise<void> {
-    await this.insert(memberId, value);
-    await this.cacheLatest(memberId, value);
   }
 
   async read(memberId: string): Promise<BecauseYouWatched | null> {

@@ -1,6 +1,7 @@
 import { types, type Client } from 'cassandra-driver';
 import type { Device, Play, ScoredList } from '@marquee/domain';
 import type { Cache } from '@marquee/cache';
+import { executeInBatches } from '@marquee/cassandra';
 
 /**
  * Signal: what is trending now, overall and per device type.
@@ -94,9 +95,7 @@ export class TrendingSignal {
       query: 'UPDATE trending_buckets SET plays = plays + ? WHERE scope = ? AND bucket = ? AND item_id = ?',
       params: [types.Long.fromNumber(n), scope, bucket, itemId],
     }));
-    const chunks: Array<typeof updates> = [];
-    for (let i = 0; i < updates.length; i += COUNTER_BATCH) chunks.push(updates.slice(i, i + COUNTER_BATCH));
-    await Promise.all(chunks.map((chunk) => this.client.batch(chunk, { prepare: true, counter: true })));
+    await executeInBatches(this.client, updates, COUNTER_BATCH, { counter: true });
     return counted;
   }
 

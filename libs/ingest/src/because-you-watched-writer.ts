@@ -1,7 +1,7 @@
 import type { Counter } from 'prom-client';
 import { neighbours } from '@marquee/algorithms';
 import type { StoredPlay } from '@marquee/cassandra';
-import type { BecauseYouWatched, BecauseYouWatchedSignal } from '@marquee/signals';
+import type { BecauseYouWatched } from '@marquee/signals';
 import type { NeighbourChampion } from './champion-models';
 
 /** Titles kept in "Because you watched <title>". */
@@ -11,24 +11,11 @@ const NEIGHBOURS_READ = 100;
 
 /**
  * "Because you watched <title>", nearline: the member's latest play's neighbours in the champion
- * item-kNN model, minus everything in their history, written with the play's time (latest wins).
+ * item-kNN model, minus everything in their history, stamped with the play's time (latest wins).
+ * PlayProcessor writes the row with the member's other writes; this computes it and counts outcomes.
  */
 export class BecauseYouWatchedWriter {
-  constructor(
-    private readonly signal: BecauseYouWatchedSignal,
-    private readonly outcomes: Counter,
-  ) {}
-
-  async refresh(
-    memberId: string,
-    history: readonly StoredPlay[],
-    champion: NeighbourChampion | null,
-  ): Promise<void> {
-    const value = this.compute(history, champion);
-    if (!value) return;
-    await this.signal.writeLatest(memberId, value);
-    this.written();
-  }
+  constructor(private readonly outcomes: Counter) {}
 
   /** The row for the member's latest play, or null (counted) when there is none to write. */
   compute(history: readonly StoredPlay[], champion: NeighbourChampion | null): BecauseYouWatched | null {

@@ -68,11 +68,8 @@ export async function startNearlineService(
     client: platform.cassandra,
     histories,
     dedupe,
-    topPicks: new TopPicksWriter({ ...platform, client: platform.cassandra, foldIns: metrics.foldIns }),
-    becauseYouWatchedWriter: new BecauseYouWatchedWriter(
-      platform.becauseYouWatched,
-      metrics.becauseYouWatched,
-    ),
+    topPicks: new TopPicksWriter({ ...platform, foldIns: metrics.foldIns }),
+    becauseYouWatchedWriter: new BecauseYouWatchedWriter(metrics.becauseYouWatched),
     models: () => models.current(),
     // Called only once plays flow, after cacheRepair below exists.
     onCacheMiss: (memberId) => cacheRepair.mark(memberId),

@@ -1,5 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import type { Play } from '@marquee/domain';
+import { executeInBatches } from '@marquee/cassandra';
 
 /**
  * Drops plays whose event id was processed already: a redelivery after a crash or a rebalance, or
@@ -42,18 +43,13 @@ export class PlayDedupe {
    * hundred marks). */
   async remember(plays: readonly Play[]): Promise<void> {
     const query = 'INSERT INTO plays_processed (event_id, member_id, item_id, played_at) VALUES (?, ?, ?, ?)';
-    const chunks: Play[][] = [];
-    for (let i = 0; i < plays.length; i += 100) chunks.push(plays.slice(i, i + 100));
-    await Promise.all(
-      chunks.map((chunk) =>
-        this.client.batch(
-          chunk.map((play) => ({
-            query,
-            params: [play.eventId, play.userId, play.itemId, new Date(play.timestamp)],
-          })),
-          { prepare: true, logged: false },
-        ),
-      ),
+    await executeInBatches(
+      this.client,
+      plays.map((play) => ({
+        query,
+        params: [play.eventId, play.userId, play.itemId, new Date(play.timestamp)],
+      })),
+      100,
     );
     for (const play of plays) {
       this.recent.set(play.eventId, true);

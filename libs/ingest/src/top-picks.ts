@@ -1,7 +1,6 @@
 import type { Counter } from 'prom-client';
-import type { Client } from 'cassandra-driver';
 import type { ScoredList } from '@marquee/domain';
-import { executeUnlogged, type ListsRepository, type Statement, type StoredPlay } from '@marquee/cassandra';
+import type { ListsRepository, Statement, StoredPlay } from '@marquee/cassandra';
 import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
 import type { Logger } from '@marquee/observability';
 import type { FoldInChampion } from './champion-models';
@@ -21,27 +20,17 @@ export const FOLD_IN_HISTORY = 500;
  * their list is rewritten under that champion's current version, in Cassandra `list_entries` and
  * memcached, the same rows the offline batch scorer writes and the online rows read. The list is
  * computed from the stored history, so a redelivered or reordered play gives the same result.
+ * PlayProcessor sends `statements` with the member's other writes, then `cacheAndCount`.
  */
 export class TopPicksWriter {
   constructor(
     private readonly deps: {
-      client: Client;
       lists: ListsRepository;
       cache: Cache;
       logger: Logger;
       foldIns: Counter;
     },
   ) {}
-
-  async refresh(
-    memberId: string,
-    history: readonly StoredPlay[],
-    champions: readonly FoldInChampion[],
-  ): Promise<void> {
-    const picks = this.compute(memberId, history, champions);
-    await executeUnlogged(this.deps.client, this.statements(memberId, picks));
-    await this.cacheAndCount(memberId, picks);
-  }
 
   /** The member folded into each champion; a champion that cannot fold them in is left out (and counted). */
   compute(

@@ -13,12 +13,25 @@ export interface StoredPlay {
   durationMs: number;
 }
 
-function toStoredPlay(row: Record<string, unknown>): StoredPlay {
+/**
+ * Title and device ids shared by every stored play that names them. Nearline keeps hundreds of
+ * thousands of plays in memory; a string per play and field was most of their size. Bounded: only
+ * titles of the catalog are ever stored.
+ */
+const shared = new Map<string, string>();
+export function shareId(value: string): string {
+  const known = shared.get(value);
+  if (known !== undefined) return known;
+  shared.set(value, value);
+  return value;
+}
+
+function toStoredPlay(row: Record<string, unknown>, memberId = row['member_id'] as string): StoredPlay {
   return {
     eventId: row['event_id'] as string,
-    memberId: row['member_id'] as string,
-    itemId: row['item_id'] as string,
-    device: row['device'] as string,
+    memberId,
+    itemId: shareId(row['item_id'] as string),
+    device: shareId(row['device'] as string),
     playedAt: row['played_at'] as Date,
     positionMs: row['position_ms'] as number,
     durationMs: row['duration_ms'] as number,
@@ -58,7 +71,7 @@ export class PlaysRepository {
       [memberId, limit],
       { prepare: true },
     );
-    return result.rows.map((row) => toStoredPlay(row as unknown as Record<string, unknown>));
+    return result.rows.map((row) => toStoredPlay(row as unknown as Record<string, unknown>, memberId));
   }
 
   async countForMember(memberId: string): Promise<number> {

@@ -81,8 +81,9 @@ function handlerFor(
     processor: {
       countTrending: async () => undefined,
       markProcessed: async () => undefined,
-      applyMember: async (member: string, plays: Play[]) => {
+      applyMember: async (member: string, plays: Play[], onVisible?: () => void) => {
         if (failing.has(member)) throw new Error(`store down for ${member}`);
+        onVisible?.();
         applied.push(...plays.map((p) => p.eventId));
       },
     } as unknown as PlayProcessor,

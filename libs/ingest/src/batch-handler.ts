@@ -75,18 +75,29 @@ export class BatchHandler {
       // count twice; never less than once.
       const counting = this.countTrending(lanes);
       const applied: Array<{ lane: Entry[]; doneAt: number }> = [];
-      await Promise.all(
-        [...lanes].map(([memberId, lane]) =>
-          this.deps.limiter
-            .run(() => this.deps.locks.run(memberId, () => this.applyLane(memberId, lane)))
-            .then((doneAt) => applied.push({ lane, doneAt }))
-            .catch((error: unknown) => fail((lane[0] as Entry).offset, error)),
-        ),
-      );
-      await Promise.all([
-        this.announce(applied.map(({ lane }) => (lane[0]?.admission as { play: Play }).play.userId)),
-        this.finish(applied, counting, receivedAt, fail),
-      ]);
+      // Online is told about the members as soon as their pages can show the plays (hot copies
+      // written), not after Cassandra has them too.
+      const visible: string[] = [];
+      const shown = [...lanes].map(([memberId, lane]) => {
+        let show: () => void = () => undefined;
+        const shownOrFailed = new Promise<void>((resolve) => (show = resolve));
+        const done = this.deps.limiter
+          .run(() =>
+            this.deps.locks.run(memberId, () =>
+              this.applyLane(memberId, lane, () => {
+                if (!visible.includes(memberId)) visible.push(memberId);
+                show();
+              }),
+            ),
+          )
+          .then((doneAt) => applied.push({ lane, doneAt }))
+          .catch((error: unknown) => fail((lane[0] as Entry).offset, error))
+          .finally(show);
+        return { shownOrFailed, done };
+      });
+      const announced = Promise.all(shown.map((s) => s.shownOrFailed)).then(() => this.announce(visible));
+      await Promise.all(shown.map((s) => s.done));
+      await Promise.all([announced, this.finish(applied, counting, receivedAt, fail)]);
     } catch (error) {
       fail(first, error);
     }
@@ -223,9 +234,9 @@ export class BatchHandler {
   }
 
   /** Applies one member's plays; resolves with when they were done. */
-  private async applyLane(memberId: string, lane: Entry[]): Promise<number> {
+  private async applyLane(memberId: string, lane: Entry[], onVisible: () => void): Promise<number> {
     const plays = lane.map((e) => (e.admission as { play: Play }).play);
-    await this.retried(() => this.deps.processor.applyMember(memberId, plays));
+    await this.retried(() => this.deps.processor.applyMember(memberId, plays, onVisible));
     const doneAt = Date.now();
     this.deps.recentMembers.touch(memberId, doneAt);
     return doneAt;

@@ -1,13 +1,13 @@
 import type { Play } from '@marquee/domain';
-import type { PlaysRepository, StoredPlay } from '@marquee/cassandra';
+import { shareId, type PlaysRepository, type StoredPlay } from '@marquee/cassandra';
 
 /** The stored form of a play, as `plays_by_member` returns it. */
 export function storedPlay(play: Play): StoredPlay {
   return {
     eventId: play.eventId,
     memberId: play.userId,
-    itemId: play.itemId,
-    device: play.device,
+    itemId: shareId(play.itemId),
+    device: shareId(play.device),
     playedAt: new Date(play.timestamp),
     positionMs: play.positionMs,
     durationMs: play.durationMs,
@@ -23,37 +23,43 @@ function newestFirst(a: StoredPlay, b: StoredPlay): number {
 }
 
 /**
- * `history` with `plays` stored into it, as the partition reads after the writes: at most `limit`.
- * Binary insertion into a copy: a new play usually goes first, and nearline merges on every batch,
- * so this allocates one array rather than a key per kept play.
+ * Stores `plays` into `history` in place, as the partition reads after the writes: at most `limit`.
+ * Binary insertion: a new play usually goes first. In place because nearline does this for every
+ * member of every batch: copying a 500-play history each time kept the young generation's
+ * collector busy copying and promoting arrays that were garbage a moment later.
  */
+export function insertPlays(history: StoredPlay[], plays: readonly Play[], limit: number): StoredPlay[] {
+  for (const play of plays) {
+    const stored = storedPlay(play);
+    let low = 0;
+    let high = history.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (newestFirst(history[mid] as StoredPlay, stored) < 0) low = mid + 1;
+      else high = mid;
+    }
+    const same = low < history.length && newestFirst(history[low] as StoredPlay, stored) === 0;
+    history.splice(low, same ? 1 : 0, stored);
+  }
+  if (history.length > limit) history.length = limit;
+  return history;
+}
+
+/** `history` with `plays` stored into it (a copy; see insertPlays). */
 export function mergeHistory(
   history: readonly StoredPlay[],
   plays: readonly Play[],
   limit: number,
 ): StoredPlay[] {
-  const merged = history.slice();
-  for (const play of plays) {
-    const stored = storedPlay(play);
-    let low = 0;
-    let high = merged.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (newestFirst(merged[mid] as StoredPlay, stored) < 0) low = mid + 1;
-      else high = mid;
-    }
-    const same = low < merged.length && newestFirst(merged[low] as StoredPlay, stored) === 0;
-    merged.splice(low, same ? 1 : 0, stored);
-  }
-  if (merged.length > limit) merged.length = limit;
-  return merged;
+  return insertPlays(history.slice(), plays, limit);
 }
 
 /**
  * The newest plays of the members this process applies plays for, kept in memory so a play costs no
  * read of the member's partition. Sound because a member's plays are applied by one consumer at a
- * time, in order, and only after a successful write is the copy updated; the whole cache is dropped
- * when the group rebalances (another process may have applied plays of these members meanwhile).
+ * time, in order. The kept copy is updated in place while the member's writes run and forgotten if
+ * they fail (the next play reads the partition again); the whole cache is dropped when the group
+ * rebalances (another process may have applied plays of these members meanwhile).
  */
 export class MemberHistories {
   private readonly entries = new Map<string, StoredPlay[]>();
@@ -107,6 +113,11 @@ export class MemberHistories {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
+  }
+
+  /** Forgets one member (their writes failed, so the kept copy may hold plays the partition lacks). */
+  forget(memberId: string): void {
+    this.entries.delete(memberId);
   }
 
   /** Forgets every member (on a rebalance); loads in flight are not kept either. */

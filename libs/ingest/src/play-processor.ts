@@ -11,7 +11,7 @@ import type {
 import type { BecauseYouWatchedWriter } from './because-you-watched-writer';
 import type { ModelSet } from './champion-models';
 import type { PlayDedupe } from './play-dedupe';
-import { mergeHistory, type MemberHistories } from './member-histories';
+import { insertPlays, type MemberHistories } from './member-histories';
 import type { TopPicksWriter } from './top-picks';
 
 export interface PlayProcessorDeps {
@@ -41,12 +41,21 @@ export interface PlayProcessorDeps {
 export class PlayProcessor {
   constructor(private readonly deps: PlayProcessorDeps) {}
 
-  async applyMember(memberId: string, plays: readonly Play[]): Promise<void> {
+  /**
+   * `onVisible` is called once the member's hot copies (what pages read) are written, which may be
+   * before Cassandra has the plays; the promise resolves only once both are done.
+   */
+  async applyMember(memberId: string, plays: readonly Play[], onVisible?: () => void): Promise<void> {
     await this.watchingCache(memberId, async () => {
       const { histories } = this.deps;
-      const history = mergeHistory(await histories.get(memberId), plays, histories.limit);
-      // Derived state once per member and batch: a burst of plays costs one fold-in.
-      await this.write(memberId, history, this.deps.models(), plays);
+      const history = insertPlays(await histories.get(memberId), plays, histories.limit);
+      try {
+        // Derived state once per member and batch: a burst of plays costs one fold-in.
+        await this.write(memberId, history, this.deps.models(), plays, onVisible);
+      } catch (error) {
+        histories.forget(memberId);
+        throw error;
+      }
     });
   }
 
@@ -75,47 +84,53 @@ export class PlayProcessor {
 
   /**
    * `applied` plays and what derives from `history` (which includes them): every Cassandra write of
-   * the member in one request, then the hot copies. The history is kept for the member's next plays
-   * only once the writes succeeded.
+   * the member in one request and, at the same time, the hot copies. Pages read the hot copies, so
+   * a play shows without waiting for Cassandra (whose GC pauses and compactions would otherwise be
+   * every play's latency). When the Cassandra write fails the whole member is retried, rewriting
+   * both (idempotent), and the plays count as stored only after it succeeded. (`applyMember`
+   * forgets the member's kept history if it did not.)
    */
   private async write(
     memberId: string,
     history: StoredPlay[],
     models: ModelSet,
     applied: readonly Play[],
+    onVisible?: () => void,
   ): Promise<void> {
     const { plays, continueWatching, becauseYouWatched, topPicks, becauseYouWatchedWriter } = this.deps;
     const picks = topPicks.compute(memberId, history, models.foldIn);
     const because = becauseYouWatchedWriter.compute(history, models.neighbours);
-    await executeUnlogged(this.deps.client, [
+    const stored = executeUnlogged(this.deps.client, [
       ...applied.flatMap((play) => [plays.recordStatement(play), continueWatching.writeStatement(play)]),
       ...topPicks.statements(memberId, picks),
       ...(because ? [becauseYouWatched.insertStatement(memberId, because)] : []),
-    ]);
-    this.deps.histories.set(memberId, history);
-    await Promise.all([
-      applied.length > 0 ? this.continueWatchingCopy(memberId, history, applied) : undefined,
+    ]).then(() => this.deps.histories.set(memberId, history));
+    const cached = Promise.all([
+      applied.length > 0 ? this.continueWatchingCopy(memberId, history, applied, stored) : undefined,
       this.deps.recentPlays.cacheHistory(memberId, history),
       topPicks.cacheAndCount(memberId, picks),
       because
         ? becauseYouWatched.cacheLatest(memberId, because).then(() => becauseYouWatchedWriter.written())
         : undefined,
-    ]);
+    ]).then(() => onVisible?.());
+    await Promise.all([stored, cached]);
   }
 
   /**
    * The Continue watching hot copy after `applied` plays: updated in place when they are the
    * member's newest stored plays (the common case, and one Cassandra read less per play), else
-   * rebuilt from the partition (a late play, or no hot copy).
+   * rebuilt from the partition once `stored` (a late play, or no hot copy).
    */
   private async continueWatchingCopy(
     memberId: string,
     history: readonly StoredPlay[],
     applied: readonly Play[],
+    stored: Promise<void>,
   ): Promise<void> {
     const ids = new Set(applied.map((p) => p.eventId));
     const newest = applied.length > 0 && history.slice(0, ids.size).every((p) => ids.has(p.eventId));
     if (newest && (await this.deps.continueWatching.applyToHotCopy(memberId, applied))) return;
+    await stored;
     await this.deps.continueWatching.refresh(memberId);
   }
 

@@ -63,19 +63,29 @@ export class BecauseYouWatchedSignal {
     await this.cache.setJson(key(memberId), value, CACHE_TTL_SECONDS.signal);
   }
 
+  /** The hot copy, or Cassandra on a miss (refilling the hot copy unless a writer got there first). */
   async read(memberId: string): Promise<BecauseYouWatched | null> {
     const cached = await this.cache.getJson<BecauseYouWatched | { none: true }>(key(memberId));
     if (cached) return 'none' in cached ? null : cached;
-    return this.refresh(memberId);
+    const value = await this.load(memberId);
+    await this.cache.addJson(key(memberId), value ?? { none: true }, CACHE_TTL_SECONDS.signal);
+    return value;
   }
 
+  /** Rewrites the hot copy from Cassandra: for writers, after their write succeeded. */
   async refresh(memberId: string): Promise<BecauseYouWatched | null> {
+    const value = await this.load(memberId);
+    await this.cache.setJson(key(memberId), value ?? { none: true }, CACHE_TTL_SECONDS.signal);
+    return value;
+  }
+
+  private async load(memberId: string): Promise<BecauseYouWatched | null> {
     const row = (
       await this.client.execute('SELECT * FROM because_you_watched WHERE member_id = ?', [memberId], {
         prepare: true,
       })
     ).first();
-    const value: BecauseYouWatched | null = row
+    return row
       ? {
           sourceItemId: row['source_item_id'] as string,
           list: rankedList(row as unknown as Record<string, unknown>),
@@ -83,7 +93,5 @@ export class BecauseYouWatchedSignal {
           updatedAt: (row['updated_at'] as Date).toISOString(),
         }
       : null;
-    await this.cache.setJson(key(memberId), value ?? { none: true }, CACHE_TTL_SECONDS.signal);
-    return value;
   }
 }

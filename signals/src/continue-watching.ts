@@ -85,18 +85,30 @@ export class ContinueWatchingSignal {
     return this.cache.setJson(key, entries, CACHE_TTL_SECONDS.signal);
   }
 
+  /** The hot copy, or the partition on a miss (refilling the hot copy unless a writer got there first). */
   async read(memberId: string): Promise<ContinueWatchingEntry[]> {
-    const cached = await this.cache.getJson<ContinueWatchingEntry[]>(cacheKeys.continueWatching(memberId));
-    return cached ?? this.refresh(memberId);
+    const key = cacheKeys.continueWatching(memberId);
+    const cached = await this.cache.getJson<ContinueWatchingEntry[]>(key);
+    if (cached) return cached;
+    const entries = await this.load(memberId);
+    await this.cache.addJson(key, entries, CACHE_TTL_SECONDS.signal);
+    return entries;
   }
 
+  /** Rewrites the hot copy from the partition: for writers, after their writes succeeded. */
   async refresh(memberId: string): Promise<ContinueWatchingEntry[]> {
+    const entries = await this.load(memberId);
+    await this.cache.setJson(cacheKeys.continueWatching(memberId), entries, CACHE_TTL_SECONDS.signal);
+    return entries;
+  }
+
+  private async load(memberId: string): Promise<ContinueWatchingEntry[]> {
     const result = await this.client.execute(
       'SELECT item_id, position_ms, duration_ms, device, updated_at FROM continue_watching WHERE member_id = ?',
       [memberId],
       { prepare: true },
     );
-    const entries = result.rows
+    return result.rows
       .map((row) => ({
         itemId: row['item_id'] as string,
         positionMs: row['position_ms'] as number,
@@ -105,7 +117,5 @@ export class ContinueWatchingSignal {
         updatedAt: (row['updated_at'] as Date).toISOString(),
       }))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    await this.cache.setJson(cacheKeys.continueWatching(memberId), entries, CACHE_TTL_SECONDS.signal);
-    return entries;
   }
 }

@@ -30,12 +30,17 @@ export class RecentPlaysSignal {
     return this.refresh(play.userId);
   }
 
+  /** The hot copy, or the partition on a miss (refilling the hot copy unless a writer got there first). */
   async read(memberId: string): Promise<RecentPlay[]> {
-    const cached = await this.cache.getJson<RecentPlay[]>(cacheKeys.recentPlays(memberId));
-    return cached ?? this.refresh(memberId);
+    const key = cacheKeys.recentPlays(memberId);
+    const cached = await this.cache.getJson<RecentPlay[]>(key);
+    if (cached) return cached;
+    const recent = toRecent(await this.plays.recent(memberId, RECENT_PLAYS_LIMIT));
+    await this.cache.addJson(key, recent, CACHE_TTL_SECONDS.signal);
+    return recent;
   }
 
-  /** Rebuilds the hot copy from Cassandra (after a write, or on a cache miss). */
+  /** Rewrites the hot copy from the partition: for writers, after their writes succeeded. */
   async refresh(memberId: string): Promise<RecentPlay[]> {
     return this.cacheHistory(memberId, await this.plays.recent(memberId, RECENT_PLAYS_LIMIT));
   }
@@ -45,14 +50,18 @@ export class RecentPlaysSignal {
    * the partition once per play for both this signal and the fold-in.
    */
   async cacheHistory(memberId: string, history: readonly StoredPlay[]): Promise<RecentPlay[]> {
-    const recent = history.slice(0, RECENT_PLAYS_LIMIT).map((p) => ({
-      itemId: p.itemId,
-      device: p.device,
-      playedAt: p.playedAt.toISOString(),
-      positionMs: p.positionMs,
-      durationMs: p.durationMs,
-    }));
+    const recent = toRecent(history);
     await this.cache.setJson(cacheKeys.recentPlays(memberId), recent, CACHE_TTL_SECONDS.signal);
     return recent;
   }
+}
+
+function toRecent(history: readonly StoredPlay[]): RecentPlay[] {
+  return history.slice(0, RECENT_PLAYS_LIMIT).map((p) => ({
+    itemId: p.itemId,
+    device: p.device,
+    playedAt: p.playedAt.toISOString(),
+    positionMs: p.positionMs,
+    durationMs: p.durationMs,
+  }));
 }

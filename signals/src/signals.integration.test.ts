@@ -1,9 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Client } from 'cassandra-driver';
 import type { Play } from '@marquee/domain';
 import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, uniqueId } from '@marquee/testkit';
 import { TRENDING } from './trending';
+import { BecauseYouWatchedSignal, type BecauseYouWatched } from './because-you-watched';
+import { ContinueWatchingSignal } from './continue-watching';
 
 describe('trending and because-you-watched signals (real Cassandra, memcached)', () => {
   let platform: Platform;
@@ -68,5 +71,54 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
     });
     assert.equal((await platform.becauseYouWatched.read(member))?.sourceItemId, 'new');
     assert.equal(await platform.becauseYouWatched.read(uniqueId('nobody')), null);
+  });
+  /** A Cassandra client whose reads answer only once `release` is called: a reader caught mid-miss. */
+  function heldReads(client: Client) {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const held = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'execute') return Reflect.get(target, prop, receiver) as unknown;
+        return async (...args: Parameters<Client['execute']>) => {
+          const result = await target.execute(...args);
+          await gate;
+          return result;
+        };
+      },
+    });
+    return { client: held, release };
+  }
+
+  it("a reader's refill after a miss never replaces what a writer cached meanwhile", async () => {
+    const member = uniqueId('m');
+    const value: BecauseYouWatched = {
+      sourceItemId: 'fresh',
+      list: { itemIds: ['a'], scores: [1] },
+      modelVersion: 'v1',
+      updatedAt: new Date().toISOString(),
+    };
+    const byw = heldReads(platform.cassandra);
+    const reader = new BecauseYouWatchedSignal(byw.client, platform.cache);
+    // The reader misses, reads Cassandra (nothing yet) and is held before refilling.
+    const stale = reader.read(member);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await platform.becauseYouWatched.cacheLatest(member, value);
+    byw.release();
+    assert.equal(await stale, null, 'the reader answers with what it read');
+    assert.deepEqual(await platform.becauseYouWatched.read(member), value, "the writer's copy stays");
+
+    const cw = heldReads(platform.cassandra);
+    const cwReader = new ContinueWatchingSignal(cw.client, platform.cache);
+    const watching = uniqueId('m');
+    const pending = cwReader.read(watching);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = { ...play('title', 'tv', Date.now()), userId: watching, positionMs: 5, durationMs: 100 };
+    await platform.continueWatching.apply(started);
+    cw.release();
+    assert.deepEqual(await pending, []);
+    assert.deepEqual(
+      (await platform.continueWatching.read(watching)).map((e) => e.itemId),
+      ['title'],
+    );
   });
 });

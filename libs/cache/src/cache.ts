@@ -78,6 +78,24 @@ export class Cache {
     }
   }
 
+  /**
+   * Stores the value only if the key holds none: how readers refill the cache after a miss. A
+   * reader's copy comes from Cassandra and may be older than what a writer (nearline) has set since
+   * the reader looked, so the refill must never replace a value. Returns whether it was stored.
+   */
+  async addJson(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+    if (!this.available) return false;
+    try {
+      return await this.withDeadline(
+        this.client.add(this.prefix + key, JSON.stringify(value), { expires: ttlSeconds }),
+        key,
+      );
+    } catch (error) {
+      this.fail('add', key, error);
+      return false;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     if (!this.available) return;
     try {

@@ -13,7 +13,10 @@ export interface ListStores {
   lists: ListsRepository;
 }
 
-/** A member's entry of one version of a list: memcached, then Cassandra (refilling memcached). */
+/**
+ * A member's entry of one version of a list: memcached, then Cassandra (refilling memcached unless
+ * nearline has written a newer entry meanwhile).
+ */
 export async function readListEntry(
   stores: ListStores,
   list: string,
@@ -25,7 +28,7 @@ export async function readListEntry(
   if (cached) return { list: cached, source: 'memcached' };
   const stored = await stores.lists.readEntry(list, version, memberId);
   if (!stored) return null;
-  void stores.cache.setJson(key, stored, CACHE_TTL_SECONDS.list);
+  void stores.cache.addJson(key, stored, CACHE_TTL_SECONDS.list);
   return { list: stored, source: 'cassandra' };
 }
 
@@ -35,6 +38,6 @@ export async function readChampionVersion(stores: ListStores, list: string): Pro
   if (cached) return cached;
   const champion = await stores.lists.champion(list);
   if (!champion) return null;
-  void stores.cache.setJson(cacheKeys.champion(list), champion.version, CACHE_TTL_SECONDS.champion);
+  void stores.cache.addJson(cacheKeys.champion(list), champion.version, CACHE_TTL_SECONDS.champion);
   return champion.version;
 }

@@ -37,7 +37,7 @@ function service(
   const fallbacks: string[] = [];
   const deps = {
     reference,
-    cache: { getJson: async () => undefined, setJson: async () => true },
+    cache: { getJson: async () => undefined, setJson: async () => true, addJson: async () => true },
     lists: {
       readEntry: () => (reads.list ?? (async () => ({ itemIds: ['x1', 'x2'], scores: [0.9, 0.8] })))(),
     },

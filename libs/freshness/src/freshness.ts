@@ -1,4 +1,6 @@
 import type { MarqueeConfig } from '@marquee/config';
+import { DEVICES, type Play } from '@marquee/domain';
+import { publishPlays } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import { prepareFreshness, type FreshnessSetup } from './prepare';
 import { personalTopPicks } from './rows-client';
@@ -26,16 +28,43 @@ export interface FindMaxReport {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Members made for each run's samples, and the titles each has watched before the run. */
+const SAMPLE_CANDIDATES = 300;
+const SEED_PLAYS = 8;
+
 /**
- * Members to sample: those whose page shows their own Top picks (their variant is a fold-in
- * registration). The online service learns new registrations on its next reload, so this waits
- * for them a while; without any, members with any Top picks row are used, and the log says so.
+ * Members for this run's samples, new in each run: every run then measures members alike, where
+ * reusing the demo's members let their histories grow run after run until they had watched nearly
+ * the whole catalog and dropped out of sampling (28 left after a few dozen runs). Each gets a few
+ * finished plays of demo titles; nearline folds them into the fold-in champion and writes their Top
+ * picks, and those whose variant is a fold-in registration (their page shows their own Top picks)
+ * are sampled. The online service learns new registrations on its next reload, so this waits a
+ * while; without any, members with any Top picks row are used, and the log says so.
  */
 async function sampleMembers(setup: FreshnessSetup, log: (line: string) => void): Promise<string[]> {
+  const run = `fs${Date.now().toString(36)}`;
+  const candidates = Array.from({ length: SAMPLE_CANDIDATES }, (_, i) => `${run}-s${i}`);
+  const seeds: Play[] = candidates.flatMap((memberId, m) =>
+    Array.from({ length: SEED_PLAYS }, (_, j) => {
+      const durationMs = 90 * 60_000;
+      return {
+        eventId: `${memberId}-seed${j}`,
+        userId: memberId,
+        itemId: setup.titles[Math.floor(Math.random() * setup.titles.length)] as string,
+        device: DEVICES[(m + j) % DEVICES.length] as Play['device'],
+        timestamp: new Date(Date.now() - (SEED_PLAYS - j) * 60_000).toISOString(),
+        positionMs: durationMs,
+        durationMs,
+      };
+    }),
+  );
+  for (let i = 0; i < seeds.length; i += 500)
+    await publishPlays(setup.platform.producer, setup.platform.topics, seeds.slice(i, i + 500));
+  log(`made ${candidates.length} members with ${SEED_PLAYS} plays each for the samples`);
   const registrations = new Set(setup.foldIn);
-  const candidates = setup.members.slice(0, 400);
   const deadline = Date.now() + 45_000;
   for (;;) {
+    await sleep(2000);
     const personal: string[] = [];
     const any: string[] = [];
     for (let i = 0; i < candidates.length; i += 8) {
@@ -51,7 +80,7 @@ async function sampleMembers(setup: FreshnessSetup, log: (line: string) => void)
         }),
       );
     }
-    if (personal.length >= 10) {
+    if (personal.length >= Math.min(50, candidates.length / 4)) {
       log(`sampling ${personal.length} members whose Top picks are their own (${setup.foldIn.join(', ')})`);
       return personal;
     }
@@ -65,7 +94,6 @@ async function sampleMembers(setup: FreshnessSetup, log: (line: string) => void)
       );
       return [...personal, ...any];
     }
-    await sleep(3000);
   }
 }
 

@@ -25,9 +25,7 @@ export interface FreshnessSetup {
   rows: RowsClient;
   /** Registrations whose champion nearline folds plays into (Top picks). */
   foldIn: string[];
-  /** Members of the fold-in champion's model: the candidates for sampled plays. */
-  members: string[];
-  /** Titles in the catalog and the model, for the plays. */
+  /** Titles in the catalog and the fold-in champion's model, for the plays. */
   titles: string[];
   /** Stops the apps this setup started (the servers keep running) and closes the clients. */
   close(): Promise<void>;
@@ -206,7 +204,6 @@ export async function prepareFreshness(
       admin,
       rows: new RowsClient(`http://${config.host}:${config.online.port}`, config.auth.secret),
       foldIn: foldIn.map((c) => c.name),
-      members: model.userIds,
       titles: model.itemIds.filter((id) => inCatalog.has(id)),
       close,
     };

@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Client } from 'cassandra-driver';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import pino from 'pino';
 import type { Play } from '@marquee/domain';
@@ -14,7 +13,7 @@ import { Limiter } from './limiter';
 import { MemberLocks } from './member-locks';
 import { nearlineMetrics } from './nearline-metrics';
 import { MemberHistories } from './member-histories';
-import { PlayDedupe } from './play-dedupe';
+import type { PlayDedupe } from './play-dedupe';
 import type { PlayProcessor } from './play-processor';
 import { RecentMembers } from './recent-members';
 
@@ -44,11 +43,7 @@ const message = (offset: number, value: Buffer, key: string): KafkaMessage =>
  */
 function handlerFor(
   failing: Set<string>,
-  {
-    stored = [],
-    processed = [],
-    held = new Map(),
-  }: { stored?: Play[]; processed?: string[]; held?: Map<string, Promise<void>> } = {},
+  { stored = [], processed = [] }: { stored?: Play[]; processed?: string[] } = {},
 ) {
   const applied: string[] = [];
   const deadLettered: string[] = [];
@@ -75,23 +70,20 @@ function handlerFor(
     knownItems: {
       unknownAmong: async (ids: string[]) => new Set(ids.filter((id) => id !== 'known')),
     } as unknown as KnownItems,
-    // The real dedupe over a stub client whose processed marks are `processed`.
-    dedupe: new PlayDedupe({
-      execute: async (_query: string, [ids]: [string[]]) => {
+    dedupe: {
+      seen: () => false,
+      processedAmong: async (ids: string[]) => {
         asked.push(...ids);
-        return { rows: ids.filter((id) => processed.includes(id)).map((id) => ({ event_id: id })) };
+        return new Set(ids.filter((id) => processed.includes(id)));
       },
-      batch: async () => undefined,
-    } as unknown as Client),
+    } as unknown as PlayDedupe,
     histories: new MemberHistories(plays, 500),
     processor: {
       countTrending: async () => undefined,
       markProcessed: async () => undefined,
-      // A `held` member's plays are visible at once and stored when its promise resolves.
       applyMember: async (member: string, plays: Play[], onVisible?: () => void) => {
-        onVisible?.();
-        await held.get(member);
         if (failing.has(member)) throw new Error(`store down for ${member}`);
+        onVisible?.();
         applied.push(...plays.map((p) => p.eventId));
       },
     } as unknown as PlayProcessor,
@@ -166,30 +158,5 @@ describe('nearline batch handling', () => {
     assert.equal(outcome.resolveThrough, '33');
     assert.deepEqual(applied, ['e-a-2']);
     assert.equal(deadLettered.length, 3);
-  });
-
-  it('while a batch is being stored, a later batch drops copies of its plays; if it fails they are new again', async () => {
-    const failing = new Set(['a']);
-    let store: () => void = () => undefined;
-    const held = new Map([['a', new Promise<void>((resolve) => (store = resolve))]]);
-    const { handler, applied } = handlerFor(failing, { held });
-    const first = handler.start('plays', 0, [message(50, encodePlay(play('a', 1)), 'a')]);
-    await first.visible;
-    // The producer sent a's play twice; the copy comes in the next batch while the first is stored.
-    const second = await handler.handle('plays', 0, [
-      message(51, encodePlay(play('a', 1)), 'a'),
-      message(52, encodePlay(play('b', 1)), 'b'),
-    ]);
-    assert.equal(second.resolveThrough, '52');
-    assert.deepEqual(applied, ['e-b-1']);
-    store();
-    const outcome = await first.outcome;
-    assert.match(String(outcome.failure?.message), /store down for a/);
-    // Read again after the failure, the play is applied, not taken for a copy.
-    failing.clear();
-    held.clear();
-    const again = await handler.handle('plays', 0, [message(50, encodePlay(play('a', 1)), 'a')]);
-    assert.equal(again.failure, null);
-    assert.deepEqual(applied, ['e-b-1', 'e-a-1']);
   });
 });

@@ -20,22 +20,6 @@ export interface BatchOutcome {
   failure: Error | null;
 }
 
-/** A batch being handled: when its plays show on pages, and when they are stored (the outcome). */
-export interface BatchWork {
-  /** Resolves once every member's hot copies are written (or failed); never rejects. */
-  visible: Promise<void>;
-  /** Resolves once every write is done or has failed for good; never rejects. */
-  outcome: Promise<BatchOutcome>;
-}
-
-/** The offset a partition reads again from after `outcome` (null: nothing to read again). */
-export function retryOffset(messages: readonly KafkaMessage[], outcome: BatchOutcome): string | null {
-  if (!outcome.failure) return null;
-  if (outcome.resolveThrough === null) return messages[0]?.offset ?? null;
-  const next = messages.findIndex((m) => m.offset === outcome.resolveThrough) + 1;
-  return messages[next]?.offset ?? null;
-}
-
 export interface BatchHandlerDeps {
   producer: Producer;
   topics: Topics;
@@ -65,28 +49,7 @@ interface Entry {
 export class BatchHandler {
   constructor(private readonly deps: BatchHandlerDeps) {}
 
-  /** Handles a batch; the outcome says how far it is done. */
-  handle(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<BatchOutcome> {
-    return this.start(topic, partition, messages).outcome;
-  }
-
-  /**
-   * Starts handling a batch and says separately when its plays are visible and when they are
-   * stored, so the consumer can fetch the next batch while Cassandra is still writing this one.
-   */
-  start(topic: string, partition: number, messages: readonly KafkaMessage[]): BatchWork {
-    let markVisible: () => void = () => undefined;
-    const visible = new Promise<void>((resolve) => (markVisible = resolve));
-    const outcome = this.run(topic, partition, messages, markVisible).finally(markVisible);
-    return { visible, outcome };
-  }
-
-  private async run(
-    topic: string,
-    partition: number,
-    messages: readonly KafkaMessage[],
-    markVisible: () => void,
-  ): Promise<BatchOutcome> {
+  async handle(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<BatchOutcome> {
     const receivedAt = Date.now();
     const entries: Entry[] = messages.map((message) => ({
       message,
@@ -102,16 +65,11 @@ export class BatchHandler {
       }
     };
     const first = entries[0]?.offset ?? 0;
-    const claimed: string[] = [];
 
     try {
       await this.rejectUnknownItems(entries);
       await this.deadLetter(topic, partition, entries);
       const lanes = await this.lanes(entries);
-      // Claimed until marked processed or failed: the next batch may start before this one is stored.
-      for (const lane of lanes.values())
-        for (const e of lane) claimed.push((e.admission as { play: Play }).play.eventId);
-      this.deps.dedupe.claim(claimed);
       // Trending is counted while the members' writes run rather than after them: a batch is then
       // one Cassandra round trip shorter. Plays of a member whose writes fail are re-read and may
       // count twice; never less than once.
@@ -137,16 +95,11 @@ export class BatchHandler {
           .finally(show);
         return { shownOrFailed, done };
       });
-      const announced = Promise.all(shown.map((s) => s.shownOrFailed)).then(() => {
-        markVisible();
-        return this.announce(visible);
-      });
+      const announced = Promise.all(shown.map((s) => s.shownOrFailed)).then(() => this.announce(visible));
       await Promise.all(shown.map((s) => s.done));
       await Promise.all([announced, this.finish(applied, counting, receivedAt, fail)]);
     } catch (error) {
       fail(first, error);
-    } finally {
-      this.deps.dedupe.release(claimed);
     }
 
     let resolveThrough: string | null = null;

@@ -11,27 +11,15 @@ import { executeInBatches } from '@marquee/cassandra';
  */
 export class PlayDedupe {
   private readonly recent = new Map<string, true>();
-  /** Plays being applied right now (a batch not yet stored while the next one starts). */
-  private readonly claimed = new Set<string>();
 
   constructor(
     private readonly client: Client,
     private readonly capacity = 200_000,
   ) {}
 
-  /** Whether this process marked the event processed or is applying it now (no read). */
+  /** Whether this process marked the event processed (no read). */
   seen(eventId: string): boolean {
-    return this.recent.has(eventId) || this.claimed.has(eventId);
-  }
-
-  /** Plays a batch is applying: a copy of one in a later batch is a duplicate meanwhile. */
-  claim(eventIds: readonly string[]): void {
-    for (const id of eventIds) this.claimed.add(id);
-  }
-
-  /** The batch is stored (its plays are remembered) or failed (they will be read again). */
-  release(eventIds: readonly string[]): void {
-    for (const id of eventIds) this.claimed.delete(id);
+    return this.recent.has(eventId);
   }
 
   /** The event ids among `eventIds` that were processed before. Throws when Cassandra cannot answer. */

@@ -33,11 +33,6 @@ export class SupervisedConsumer {
     await this.build();
   }
 
-  /** The running kafkajs consumer (null before the first start); a rebuild replaces it. */
-  get current(): Consumer | null {
-    return this.consumer;
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

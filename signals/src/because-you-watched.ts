@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { ScoredList } from '@marquee/domain';
 import { CACHE_TTL_SECONDS, type Cache } from '@marquee/cache';
-import { rankedList, writeTimestampMicros, type Statement } from '@marquee/cassandra';
+import { encodeRankedList, rankedList, writeTimestampMicros, type Statement } from '@marquee/cassandra';
 
 /**
  * Signal: "Because you watched <title>": titles similar to the member's latest play.
@@ -40,13 +40,12 @@ export class BecauseYouWatchedSignal {
   /** The Cassandra write of a value, with its time as write timestamp (the latest play wins). */
   insertStatement(memberId: string, value: BecauseYouWatched): Statement {
     return {
-      query: `INSERT INTO because_you_watched (member_id, source_item_id, ranked_items, ranked_scores, model_version, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+      query: `INSERT INTO because_you_watched (member_id, source_item_id, ranked, model_version, updated_at)
+       VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?`,
       params: [
         memberId,
         value.sourceItemId,
-        value.list.itemIds,
-        value.list.scores,
+        encodeRankedList(value.list),
         value.modelVersion,
         new Date(value.updatedAt),
         writeTimestampMicros(value.updatedAt),

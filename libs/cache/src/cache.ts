@@ -1,5 +1,6 @@
 import memjs from 'memjs';
 import type { Logger } from '@marquee/observability';
+import { coalesceWrites } from './coalesced-writes';
 
 export interface CacheStats {
   hits: number;
@@ -43,6 +44,7 @@ export class Cache {
       keepAlive: true,
       logger: { log: () => undefined },
     });
+    coalesceWrites(this.client.servers);
   }
 
   get available(): boolean {

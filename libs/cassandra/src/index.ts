@@ -4,6 +4,7 @@ export * from './migrations';
 export * from './catalog-repository';
 export * from './plays-repository';
 export * from './lists-repository';
+export * from './ranked-list-codec';
 export * from './blob-store';
 export * from './models-repository';
 export * from './registrations-repository';

@@ -1,12 +1,15 @@
 import type { Client } from 'cassandra-driver';
 import type { ScoredList } from '@marquee/domain';
+import { decodeRankedList, encodeRankedList } from './ranked-list-codec';
 import type { Statement } from './statements';
 
 /**
- * A ranked list from a row of `list_entries` or `because_you_watched`: the frozen columns (migration
- * 6), else the per-element columns of rows written before them.
+ * A ranked list from a row of `list_entries` or `because_you_watched`: the blob (migration 7), else
+ * the frozen columns (migration 6), else the per-element columns of rows written before them.
  */
 export function rankedList(row: Record<string, unknown>): ScoredList {
+  const blob = row['ranked'] as Buffer | null | undefined;
+  if (blob) return decodeRankedList(blob);
   const items = row['ranked_items'] as string[] | null | undefined;
   if (items) return { itemIds: items, scores: (row['ranked_scores'] as number[] | null | undefined) ?? [] };
   return {
@@ -63,21 +66,20 @@ export class ListsRepository {
   }
 
   /**
-   * The write of one member's entry of a version (idempotent: the same key rewrites the row). Frozen
-   * columns: one cell per list, no tombstone for the list it replaces (see migration 6).
+   * The write of one member's entry of a version (idempotent: the same key rewrites the row). One
+   * blob cell per list, no tombstone for the list it replaces (see migrations 6 and 7).
    */
   entryStatement(list: string, version: string, memberId: string, entry: ScoredList): Statement {
     return {
-      query:
-        'INSERT INTO list_entries (list_name, version, member_id, ranked_items, ranked_scores) VALUES (?, ?, ?, ?, ?)',
-      params: [list, version, memberId, entry.itemIds, entry.scores],
+      query: 'INSERT INTO list_entries (list_name, version, member_id, ranked) VALUES (?, ?, ?, ?)',
+      params: [list, version, memberId, encodeRankedList(entry)],
     };
   }
 
   async readEntry(list: string, version: string, memberId: string): Promise<ScoredList | null> {
     const row = (
       await this.client.execute(
-        'SELECT ranked_items, ranked_scores, item_ids, scores FROM list_entries WHERE list_name = ? AND version = ? AND member_id = ?',
+        'SELECT ranked, ranked_items, ranked_scores, item_ids, scores FROM list_entries WHERE list_name = ? AND version = ? AND member_id = ?',
         [list, version, memberId],
         { prepare: true },
       )

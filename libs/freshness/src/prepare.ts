@@ -198,14 +198,18 @@ export async function prepareFreshness(
       await platform.blobs.get(record.artifact),
     ) as TrainedModel;
     const inCatalog = await platform.catalog.getMany(model.itemIds);
+    const rows = new RowsClient(`http://${config.host}:${config.online.port}`, config.auth.secret);
     return {
       config,
       platform,
       admin,
-      rows: new RowsClient(`http://${config.host}:${config.online.port}`, config.auth.secret),
+      rows,
       foldIn: foldIn.map((c) => c.name),
       titles: model.itemIds.filter((id) => inCatalog.has(id)),
-      close,
+      close: async () => {
+        rows.close();
+        await close();
+      },
     };
   } catch (error) {
     await close();

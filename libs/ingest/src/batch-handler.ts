@@ -51,6 +51,7 @@ export class BatchHandler {
 
   async handle(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<BatchOutcome> {
     const receivedAt = Date.now();
+    this.deps.metrics.batchSize.observe(messages.length);
     const entries: Entry[] = messages.map((message) => ({
       message,
       offset: Number(message.offset),

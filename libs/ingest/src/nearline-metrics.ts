@@ -10,6 +10,8 @@ export interface NearlineMetrics {
   latency: Histogram;
   /** Fetched by the consumer to the play's writes done. */
   processing: Histogram;
+  /** Messages per fetched batch: small batches mean every play pays the per-batch round trips. */
+  batchSize: Histogram;
   /** Fold-ins by registration and outcome (folded, no-known-titles, error). */
   foldIns: Counter;
   becauseYouWatched: Counter;
@@ -43,6 +45,13 @@ export function nearlineMetrics(registry: Registry): NearlineMetrics {
       registry,
       'marquee_nearline_processing_seconds',
       'Time from the consumer receiving a play to all of its writes succeeding',
+    ),
+    batchSize: histogram(
+      registry,
+      'marquee_nearline_batch_messages',
+      'Messages per batch of plays handled',
+      [],
+      [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     ),
     foldIns: counter(
       registry,

@@ -38,12 +38,12 @@ const message = (offset: number, value: Buffer, key: string): KafkaMessage =>
 
 /**
  * A handler over fakes: `failing` members' writes always fail; `stored` plays are in the members'
- * history and `processed` ones marked. Records what was applied, dead-lettered, announced and
- * asked of the processed marks.
+ * history (of which `keep` are kept, the newest) and `recorded` ones found by a lookup. Records what
+ * was applied, dead-lettered, announced and looked up.
  */
 function handlerFor(
   failing: Set<string>,
-  { stored = [], processed = [] }: { stored?: Play[]; processed?: string[] } = {},
+  { stored = [], recorded = [], keep = 500 }: { stored?: Play[]; recorded?: string[]; keep?: number } = {},
 ) {
   const applied: string[] = [];
   const deadLettered: string[] = [];
@@ -51,10 +51,12 @@ function handlerFor(
   const asked: string[] = [];
   const topics = topicsFor('unit.');
   const plays = {
-    recent: async (memberId: string) =>
+    recent: async (memberId: string, limit: number) =>
       stored
         .filter((p) => p.userId === memberId)
-        .map((p) => ({ ...p, memberId, playedAt: new Date(p.timestamp) })),
+        .map((p) => ({ ...p, memberId, playedAt: new Date(p.timestamp) }))
+        .sort((a, b) => b.playedAt.getTime() - a.playedAt.getTime())
+        .slice(0, limit),
   } as unknown as PlaysRepository;
   const handler = new BatchHandler({
     producer: {
@@ -72,15 +74,15 @@ function handlerFor(
     } as unknown as KnownItems,
     dedupe: {
       seen: () => false,
-      processedAmong: async (ids: string[]) => {
-        asked.push(...ids);
-        return new Set(ids.filter((id) => processed.includes(id)));
+      recordedAmong: async (lookedUp: Play[]) => {
+        asked.push(...lookedUp.map((p) => p.eventId));
+        return new Set(lookedUp.map((p) => p.eventId).filter((id) => recorded.includes(id)));
       },
+      remember: () => undefined,
     } as unknown as PlayDedupe,
-    histories: new MemberHistories(plays, 500),
+    histories: new MemberHistories(plays, keep),
     processor: {
       countTrending: async () => undefined,
-      markProcessed: async () => undefined,
       applyMember: async (member: string, plays: Play[], onVisible?: () => void) => {
         if (failing.has(member)) throw new Error(`store down for ${member}`);
         onVisible?.();
@@ -113,23 +115,26 @@ describe('nearline batch handling', () => {
     assert.deepEqual(announced.sort(), ['a', 'b']);
   });
 
-  it('asks about plays the member history holds, and drops those marked processed', async () => {
-    const redelivered = play('a', 1);
-    const recordedOnly = play('a', 2);
+  it('drops plays the member history holds without a read, and looks up only plays older than it', async () => {
+    const recent = play('a', 5);
+    const oldRecorded = play('a', 1);
+    const oldNew = play('a', 2);
     const { handler, applied, asked } = handlerFor(new Set(), {
-      stored: [redelivered, recordedOnly],
-      processed: [redelivered.eventId],
+      // Two plays kept of the member (the newest: 5 and 4); 1 is stored beyond them, 2 never was.
+      stored: [oldRecorded, play('a', 4), recent],
+      recorded: [oldRecorded.eventId],
+      keep: 2,
     });
     const batch = [
-      message(40, encodePlay(redelivered), 'a'),
-      message(41, encodePlay(recordedOnly), 'a'),
-      message(42, encodePlay(play('a', 3)), 'a'),
+      message(40, encodePlay(recent), 'a'),
+      message(41, encodePlay(oldRecorded), 'a'),
+      message(42, encodePlay(oldNew), 'a'),
+      message(43, encodePlay(play('a', 6)), 'a'),
     ];
     const outcome = await handler.handle('plays', 0, batch);
-    assert.equal(outcome.resolveThrough, '42');
-    assert.deepEqual(asked.sort(), [redelivered.eventId, recordedOnly.eventId]);
-    // Recorded but never marked (a crash in between): applied again, idempotently.
-    assert.deepEqual(applied, [recordedOnly.eventId, 'e-a-3']);
+    assert.equal(outcome.resolveThrough, '43');
+    assert.deepEqual(asked.sort(), [oldRecorded.eventId, oldNew.eventId].sort());
+    assert.deepEqual(applied, [oldNew.eventId, 'e-a-6']);
   });
 
   it('resolves only up to the first play that could not be stored, so the rest is read again', async () => {

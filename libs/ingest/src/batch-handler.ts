@@ -166,8 +166,8 @@ export class BatchHandler {
 
   /**
    * Good plays by member in offset order, without the ones processed before (or twice in this
-   * batch). Only a play the member's stored history may hold can have been processed (plays are
-   * recorded before they are marked), so the common new play costs no read here.
+   * batch). A play is processed once the member's history holds it: the history kept in memory
+   * answers, and only a play older than all of it costs a read.
    */
   private async lanes(entries: Entry[]): Promise<Map<string, Entry[]>> {
     const { dedupe, histories, limiter } = this.deps;
@@ -182,13 +182,14 @@ export class BatchHandler {
       ),
     );
     const processed = new Set<string>();
-    const suspects: string[] = [];
+    const suspects: Play[] = [];
     for (const entry of good) {
       const play = playOf(entry);
-      if (dedupe.seen(play.eventId)) processed.add(play.eventId);
-      else if (histories.mayHaveStored(kept.get(play.userId) ?? [], play)) suspects.push(play.eventId);
+      const history = kept.get(play.userId) ?? [];
+      if (dedupe.seen(play.eventId) || histories.holds(history, play)) processed.add(play.eventId);
+      else if (histories.mayBeOlderThanKept(history, play)) suspects.push(play);
     }
-    for (const eventId of await dedupe.processedAmong(suspects)) processed.add(eventId);
+    for (const eventId of await dedupe.recordedAmong(suspects)) processed.add(eventId);
     const lanes = new Map<string, Entry[]>();
     for (const entry of good) {
       const play = playOf(entry);
@@ -257,7 +258,11 @@ export class BatchHandler {
     }
   }
 
-  /** Once trending is counted, the processed marks of every applied member at once; then the plays count as stored. */
+  /**
+   * Once trending is counted, the applied plays count as stored. A batch whose trending update kept
+   * failing is read again; its plays are duplicates by then (recorded), so trending may miss that
+   * batch rather than count it twice.
+   */
   private async finish(
     applied: ReadonlyArray<{ lane: Entry[]; doneAt: number }>,
     counting: Promise<Error | null>,
@@ -266,15 +271,12 @@ export class BatchHandler {
   ): Promise<void> {
     const countFailure = await counting;
     if (applied.length === 0) return;
-    const plays = applied.flatMap(({ lane }) => lane.map((e) => (e.admission as { play: Play }).play));
-    try {
-      if (countFailure) throw countFailure;
-      await this.retried(() => this.deps.processor.markProcessed(plays));
-    } catch (error) {
-      fail(Math.min(...applied.map(({ lane }) => (lane[0] as Entry).offset)), error);
+    const { metrics, dedupe } = this.deps;
+    for (const { lane } of applied) dedupe.remember(lane.map((e) => (e.admission as { play: Play }).play));
+    if (countFailure) {
+      fail(Math.min(...applied.map(({ lane }) => (lane[0] as Entry).offset)), countFailure);
       return;
     }
-    const { metrics } = this.deps;
     for (const { lane, doneAt } of applied) {
       for (const entry of lane) {
         metrics.plays.inc({ outcome: 'stored' });

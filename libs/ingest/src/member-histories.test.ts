@@ -55,14 +55,15 @@ describe('member histories kept in process', () => {
     assert.equal(reads, 2);
   });
 
-  it('says a play may be stored when its event is kept, or it is older than a full history', () => {
+  it('says which plays it holds, and which may be stored beyond a full history', () => {
     const histories = new MemberHistories({} as PlaysRepository, 2);
     const full: StoredPlay[] = [play('b', '2026-01-02T00:00:00Z'), play('a', '2026-01-01T00:00:00Z')].map(
       storedPlay,
     );
-    assert.equal(histories.mayHaveStored(full, play('a', '2026-01-01T00:00:00Z')), true);
-    assert.equal(histories.mayHaveStored(full, play('z', '2025-12-01T00:00:00Z')), true);
-    assert.equal(histories.mayHaveStored(full, play('z', '2026-01-05T00:00:00Z')), false);
-    assert.equal(histories.mayHaveStored(full.slice(0, 1), play('z', '2025-12-01T00:00:00Z')), false);
+    assert.equal(histories.holds(full, play('a', '2026-01-01T00:00:00Z')), true);
+    assert.equal(histories.holds(full, play('z', '2026-01-01T00:00:00Z')), false);
+    assert.equal(histories.mayBeOlderThanKept(full, play('z', '2025-12-01T00:00:00Z')), true);
+    assert.equal(histories.mayBeOlderThanKept(full, play('z', '2026-01-05T00:00:00Z')), false);
+    assert.equal(histories.mayBeOlderThanKept(full.slice(0, 1), play('z', '2025-12-01T00:00:00Z')), false);
   });
 });

@@ -96,9 +96,16 @@ export class MemberHistories {
     return history;
   }
 
-  /** Whether `play` may be among the member's stored plays: its event id is, or it is older than what is kept. */
-  mayHaveStored(history: readonly StoredPlay[], play: Play): boolean {
-    if (history.some((p) => p.eventId === play.eventId)) return true;
+  /** Whether `history` (the member's newest stored plays) holds `play`. */
+  holds(history: readonly StoredPlay[], play: Play): boolean {
+    return history.some((p) => p.eventId === play.eventId);
+  }
+
+  /**
+   * Whether `play` may be stored beyond what `history` keeps: the kept plays are the newest `limit`
+   * and the play is no newer than the oldest of them.
+   */
+  mayBeOlderThanKept(history: readonly StoredPlay[], play: Play): boolean {
     const oldest = history[history.length - 1];
     return (
       history.length >= this.limit && !!oldest && Date.parse(play.timestamp) <= oldest.playedAt.getTime()

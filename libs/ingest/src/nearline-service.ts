@@ -67,7 +67,6 @@ export async function startNearlineService(
     ...platform,
     client: platform.cassandra,
     histories,
-    dedupe,
     topPicks: new TopPicksWriter({ ...platform, foldIns: metrics.foldIns }),
     becauseYouWatchedWriter: new BecauseYouWatchedWriter(metrics.becauseYouWatched),
     models: () => models.current(),

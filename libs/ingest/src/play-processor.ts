@@ -10,7 +10,6 @@ import type {
 } from '@marquee/signals';
 import type { BecauseYouWatchedWriter } from './because-you-watched-writer';
 import type { ModelSet } from './champion-models';
-import type { PlayDedupe } from './play-dedupe';
 import { insertPlays, type MemberHistories } from './member-histories';
 import type { TopPicksWriter } from './top-picks';
 
@@ -24,7 +23,6 @@ export interface PlayProcessorDeps {
   trending: TrendingSignal;
   becauseYouWatched: BecauseYouWatchedSignal;
   cache: Cache;
-  dedupe: PlayDedupe;
   topPicks: TopPicksWriter;
   becauseYouWatchedWriter: BecauseYouWatchedWriter;
   models: () => ModelSet;
@@ -62,15 +60,11 @@ export class PlayProcessor {
   /**
    * Trending counts of a batch's new plays (one counter update per title and bucket for the whole
    * batch). Counters are the one write that is not idempotent: the dedupe by event id keeps them to
-   * one count per play, except when a play is re-read before it was marked processed.
+   * one count per play, except when a member's writes fail after the batch was counted (its plays
+   * are counted again when the partition re-reads them).
    */
   async countTrending(plays: readonly Play[]): Promise<void> {
     await this.deps.trending.countNew(plays);
-  }
-
-  /** Marks plays processed, last, once every write of theirs succeeded (see PlayDedupe). */
-  async markProcessed(plays: readonly Play[]): Promise<void> {
-    await this.deps.dedupe.remember(plays);
   }
 
   /**

@@ -62,12 +62,18 @@ export class ContinueWatchingSignal {
   /**
    * Applies written plays to the hot copy without reading the partition back, for plays that are
    * the member's newest (no stored play is later): then each one's write is the one that wins for
-   * its title, and the rest of the row is unchanged. Returns false, changing nothing, when there is
-   * no hot copy to apply them to; the caller refreshes instead.
+   * its title, and the rest of the row is unchanged. `before` is the row before these plays when the
+   * caller knows it (a member with no earlier plays has an empty one); otherwise it is the hot copy.
+   * Returns false, changing nothing, when there is no hot copy to apply them to; the caller
+   * refreshes instead.
    */
-  async applyToHotCopy(memberId: string, newest: readonly Play[]): Promise<boolean> {
+  async applyToHotCopy(
+    memberId: string,
+    newest: readonly Play[],
+    before?: readonly ContinueWatchingEntry[],
+  ): Promise<boolean> {
     const key = cacheKeys.continueWatching(memberId);
-    const cached = await this.cache.getJson<ContinueWatchingEntry[]>(key);
+    const cached = before ?? (await this.cache.getJson<ContinueWatchingEntry[]>(key));
     if (!cached) return false;
     const byTitle = new Map(cached.map((entry) => [entry.itemId, entry]));
     for (const play of [...newest].sort((a, b) => a.timestamp.localeCompare(b.timestamp))) {

@@ -121,4 +121,34 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
       ['title'],
     );
   });
+
+  it("a member's first plays make the Continue watching hot copy without reading it; later ones update it", async () => {
+    const member = uniqueId('m');
+    const at = Date.now();
+    const first = { ...play('first', 'tv', at), userId: member, positionMs: 5, durationMs: 100 };
+    const done = { ...play('done', 'tv', at + 1), userId: member, positionMs: 100, durationMs: 100 };
+    const reads: string[] = [];
+    const cache = {
+      getJson: async (key: string) => {
+        reads.push(key);
+        return platform.cache.getJson(key);
+      },
+      setJson: platform.cache.setJson.bind(platform.cache),
+    } as unknown as typeof platform.cache;
+    const signal = new ContinueWatchingSignal(platform.cassandra, cache);
+    assert.equal(await signal.applyToHotCopy(member, [first, done], []), true);
+    assert.deepEqual(reads, [], 'a known empty row is not read');
+    assert.deepEqual(
+      (await platform.continueWatching.read(member)).map((e) => e.itemId),
+      ['first'],
+      'the finished title is not in the row',
+    );
+    const next = { ...play('next', 'tv', at + 2), userId: member, positionMs: 7, durationMs: 100 };
+    assert.equal(await signal.applyToHotCopy(member, [next]), true);
+    assert.equal(reads.length, 1, 'without a known row the hot copy is read');
+    assert.deepEqual(
+      (await platform.continueWatching.read(member)).map((e) => e.itemId),
+      ['next', 'first'],
+    );
+  });
 });

@@ -112,8 +112,9 @@ export class PlayProcessor {
 
   /**
    * The Continue watching hot copy after `applied` plays: updated in place when they are the
-   * member's newest stored plays (the common case, and one Cassandra read less per play), else
-   * rebuilt from the partition once `stored` (a late play, or no hot copy).
+   * member's newest stored plays (the common case, and one Cassandra read less per play), made from
+   * them alone for a member with no earlier plays, else rebuilt from the partition once `stored` (a
+   * late play, or no hot copy).
    */
   private async continueWatchingCopy(
     memberId: string,
@@ -123,7 +124,11 @@ export class PlayProcessor {
   ): Promise<void> {
     const ids = new Set(applied.map((p) => p.eventId));
     const newest = applied.length > 0 && history.slice(0, ids.size).every((p) => ids.has(p.eventId));
-    if (newest && (await this.deps.continueWatching.applyToHotCopy(memberId, applied))) return;
+    // A member whose history is just these plays had no row before them (Continue watching is
+    // written with the plays, in the same partition): no read of the hot copy or the partition.
+    const fresh = newest && history.length === ids.size && history.length < this.deps.histories.limit;
+    const before = fresh ? [] : undefined;
+    if (newest && (await this.deps.continueWatching.applyToHotCopy(memberId, applied, before))) return;
     await stored;
     await this.deps.continueWatching.refresh(memberId);
   }

@@ -65,6 +65,16 @@ export class PlaysRepository {
     };
   }
 
+  /** Whether the play is recorded in its member's history (a read by primary key). */
+  async isRecorded(play: Play): Promise<boolean> {
+    const result = await this.client.execute(
+      'SELECT event_id FROM plays_by_member WHERE member_id = ? AND played_at = ? AND event_id = ?',
+      [play.userId, new Date(play.timestamp), play.eventId],
+      { prepare: true },
+    );
+    return result.rowLength > 0;
+  }
+
   async recent(memberId: string, limit: number): Promise<StoredPlay[]> {
     const result = await this.client.execute(
       'SELECT * FROM plays_by_member WHERE member_id = ? LIMIT ?',

@@ -61,7 +61,7 @@ export async function startNearlineService(
   });
   const knownItems = new KnownItems(platform.catalog);
   const titles = await knownItems.load();
-  const dedupe = new PlayDedupe(platform.cassandra);
+  const dedupe = new PlayDedupe(platform.plays);
   const histories = new MemberHistories(platform.plays, FOLD_IN_HISTORY);
   const processor: PlayProcessor = new PlayProcessor({
     ...platform,

@@ -130,6 +130,16 @@ describe('nearline plays consumer (real Kafka, Cassandra, memcached)', () => {
     assert.ok(!stored.some((p) => p.itemId === item(4)));
   });
 
+  it('finds a recorded play by its key, and not one that differs in time or event id', async () => {
+    const member = uniqueId('m');
+    const recorded = play(member);
+    await platform.plays.record(recorded);
+    assert.equal(await platform.plays.isRecorded(recorded), true);
+    assert.equal(await platform.plays.isRecorded({ ...recorded, eventId: uniqueId('e') }), false);
+    const later = new Date(Date.parse(recorded.timestamp) + 1).toISOString();
+    assert.equal(await platform.plays.isRecorded({ ...recorded, timestamp: later }), false);
+  });
+
   it('sends malformed messages to plays.dlq with their reason and keeps processing the good ones', async () => {
     const member = uniqueId('m');
     const marker = uniqueId('bad-');

@@ -1,5 +1,5 @@
-import type { Client } from 'cassandra-driver';
 import type { Play } from '@marquee/domain';
+import type { PlaysRepository } from '@marquee/cassandra';
 
 /**
  * Drops plays whose event id was processed already: a redelivery after a crash or a rebalance, or
@@ -16,7 +16,7 @@ export class PlayDedupe {
   private readonly recent = new Map<string, true>();
 
   constructor(
-    private readonly client: Client,
+    private readonly stored: PlaysRepository,
     private readonly capacity = 200_000,
   ) {}
 
@@ -30,12 +30,7 @@ export class PlayDedupe {
     const recorded = new Set<string>();
     await Promise.all(
       plays.map(async (play) => {
-        const result = await this.client.execute(
-          'SELECT event_id FROM plays_by_member WHERE member_id = ? AND played_at = ? AND event_id = ?',
-          [play.userId, new Date(play.timestamp), play.eventId],
-          { prepare: true },
-        );
-        if (result.rowLength > 0) recorded.add(play.eventId);
+        if (await this.stored.isRecorded(play)) recorded.add(play.eventId);
       }),
     );
     return recorded;

@@ -10,7 +10,7 @@ describe('NearCache', () => {
   };
 
   it("shares one read of a member's signals for ttl, then reads again", async () => {
-    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250, 10_000, 0);
     const { read, count } = counting();
     assert.equal(await cache.reads('m1', 1000, read).signal, 1);
     assert.equal(await cache.reads('m1', 1200, read).signal, 1);
@@ -20,7 +20,7 @@ describe('NearCache', () => {
   });
 
   it('drops a failed read at once, and a member forgotten after a play', async () => {
-    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250, 10_000, 0);
     const failing = cache.reads('m1', 0, () => ({ signal: Promise.reject(new Error('down')) }));
     await assert.rejects(failing.signal);
     assert.equal(await cache.reads('m1', 1, () => ({ signal: Promise.resolve(7) })).signal, 7);
@@ -33,7 +33,7 @@ describe('NearCache', () => {
   });
 
   it('drops a member whose rows changed (and their pages), without reading around the cache after', async () => {
-    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250, 10_000, 0);
     const { read, count } = counting();
     const reads = cache.reads('m1', 0, read);
     cache.keepPage('m1', reads, 'tv', 'page 1');
@@ -54,14 +54,14 @@ describe('NearCache', () => {
     off.reads('m1', 0, read);
     off.reads('m1', 0, read);
     assert.equal(count(), 2);
-    const small = new NearCache<{ signal: Promise<number> }, string>(1000, 2);
+    const small = new NearCache<{ signal: Promise<number> }, string>(1000, 2, 0);
     const other = counting();
     for (const m of ['a', 'b', 'c', 'a']) small.reads(m, 0, other.read);
     assert.equal(other.count(), 4, 'a was evicted when c came in');
   });
 
   it('keeps pages blended from the current reads only, serving one past its time while it is blended again', () => {
-    const cache = new NearCache<{ signal: Promise<number> }, string>(250);
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250, 10_000, 0);
     const reads = cache.reads('m1', 0, () => ({ signal: Promise.resolve(1) }));
     cache.keepPage('m1', reads, 'tv', 'page for tv');
     assert.deepEqual(cache.servable('m1', 'tv', 100), { page: 'page for tv', refresh: false });
@@ -77,5 +77,26 @@ describe('NearCache', () => {
     assert.equal(cache.servable('m1', 'tv', 301), undefined);
     cache.keepPage('m1', newer, 'tv', 'fresh page');
     assert.deepEqual(cache.servable('m1', 'tv', 301), { page: 'fresh page', refresh: false });
+  });
+
+  it("spreads the members' expiries over the last quarter of the ttl, so they are not refreshed in waves", async () => {
+    const draws = [0, 1, 0.5];
+    const cache = new NearCache<{ signal: Promise<number> }, string>(
+      1000,
+      10_000,
+      0.25,
+      () => draws.shift() ?? 0,
+    );
+    const { read, count } = counting();
+    for (const m of ['a', 'b', 'c']) cache.reads(m, 0, read);
+    // a lives the whole ttl, b three quarters of it, c seven eighths.
+    for (const m of ['a', 'b', 'c']) cache.reads(m, 740, read);
+    assert.equal(count(), 3);
+    cache.reads('b', 750, read);
+    cache.reads('c', 860, read);
+    assert.equal(count(), 4, 'b expired at 750, c not yet at 860');
+    cache.reads('c', 875, read);
+    cache.reads('a', 999, read);
+    assert.equal(count(), 5, 'c expired at 875, a not before 1000');
   });
 });

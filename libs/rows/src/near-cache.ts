@@ -11,17 +11,26 @@
  */
 /** How long a member who just played reads around the near cache (nearline takes well under this). */
 const BYPASS_MS = 2000;
+/**
+ * Each entry lives between (1 - TTL_JITTER) × ttl and ttl. With one ttl for all, members read in the
+ * same moment (a warm-up, a restart, a new version) expire together and are refreshed in waves: under
+ * a steady 2,000 req/s the service swung between half and all of a core every ttl, and the full
+ * moments queued requests for 100 ms and more.
+ */
+export const TTL_JITTER = 0.25;
 
 export class NearCache<T extends Record<string, Promise<unknown>>, P> {
   private readonly entries = new Map<
     string,
-    { at: number; reads: T; pages: Map<string, P>; refreshing?: boolean }
+    { at: number; ttl: number; reads: T; pages: Map<string, P>; refreshing?: boolean }
   >();
   private readonly bypass = new Map<string, number>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly capacity = 10_000,
+    private readonly jitter = TTL_JITTER,
+    private readonly random: () => number = Math.random,
   ) {}
 
   reads(memberId: string, now: number, read: () => T): T {
@@ -30,7 +39,12 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
     if (entry) return entry.reads;
     const reads = read();
     this.entries.delete(memberId);
-    this.entries.set(memberId, { at: now, reads, pages: new Map() });
+    this.entries.set(memberId, {
+      at: now,
+      ttl: this.ttlMs * (1 - this.jitter * this.random()),
+      reads,
+      pages: new Map(),
+    });
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -51,9 +65,9 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
     const entry = this.entries.get(memberId);
     if (!entry || this.ttlMs <= 0) return undefined;
     const age = now - entry.at;
-    const page = age < 2 * this.ttlMs ? entry.pages.get(key) : undefined;
+    const page = age < 2 * entry.ttl ? entry.pages.get(key) : undefined;
     if (page === undefined) return undefined;
-    if (age < this.ttlMs || entry.refreshing) return { page, refresh: false };
+    if (age < entry.ttl || entry.refreshing) return { page, refresh: false };
     entry.refreshing = true;
     return { page, refresh: true };
   }
@@ -96,6 +110,6 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
 
   private fresh(memberId: string, now: number) {
     const entry = this.entries.get(memberId);
-    return entry && now - entry.at < this.ttlMs ? entry : undefined;
+    return entry && now - entry.at < entry.ttl ? entry : undefined;
   }
 }

@@ -6,6 +6,8 @@ export interface OpenLoopJob {
   origin: string;
   rate: number;
   durationMs: number;
+  /** Offered before the measured window, not measured (see OpenLoopOptions.warmupMs). */
+  warmupMs: number;
   /** Requests to pick from at random, one per due slot. */
   requests: Array<{ path: string; headers: Record<string, string> }>;
 }
@@ -35,7 +37,13 @@ if (require.main === module) {
   process.once('message', (job: OpenLoopJob) => {
     const pick = () =>
       job.requests[Math.floor(Math.random() * job.requests.length)] as OpenLoopJob['requests'][0];
-    openLoop({ origin: job.origin, rate: job.rate, durationMs: job.durationMs, request: pick }).then(
+    openLoop({
+      origin: job.origin,
+      rate: job.rate,
+      durationMs: job.durationMs,
+      warmupMs: job.warmupMs,
+      request: pick,
+    }).then(
       (result) => process.send?.({ result }),
       (error: Error) => process.send?.({ error: error.message }),
     );

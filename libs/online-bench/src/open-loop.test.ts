@@ -37,6 +37,33 @@ describe('open-loop load at a fixed rate', () => {
     }
   });
 
+  it('offers the warm-up at the same rate but measures and counts only the window after it', async () => {
+    const paths: string[] = [];
+    const server = http.createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(200).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const started = performance.now();
+      const result = await openLoop({
+        origin: `http://127.0.0.1:${port}`,
+        rate: 200,
+        warmupMs: 250,
+        durationMs: 250,
+        request: (i) => ({ path: i < 50 ? '/warm' : '/measured', headers: {} }),
+      });
+      assert.equal(paths.filter((p) => p === '/warm').length, 50);
+      assert.equal(paths.filter((p) => p === '/measured').length, 50);
+      assert.equal(result.sent, 50);
+      assert.equal(result.completed, 50);
+      assert.ok(performance.now() - started >= 490, 'the window starts after the warm-up');
+    } finally {
+      server.close();
+    }
+  });
+
   it('counts refused connections as errors instead of failing', async () => {
     const result = await openLoop({
       origin: 'http://127.0.0.1:1',

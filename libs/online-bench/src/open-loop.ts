@@ -6,6 +6,12 @@ export interface OpenLoopOptions {
   /** Requests per second, offered whatever the server does. */
   rate: number;
   durationMs: number;
+  /**
+   * Load offered at the same rate before the measured window, and not measured: connections are
+   * opened, both sides' code is compiled and the server's caches hold what this load reads, so the
+   * window measures the steady state rather than the first second after an idle pause.
+   */
+  warmupMs?: number;
   /** The i-th request: its path and headers. */
   request: (i: number) => { path: string; headers: Record<string, string> };
   /** Most sockets in use at once; requests beyond wait (and that wait counts as latency). */
@@ -51,11 +57,13 @@ export function percentiles(latenciesMs: Float64Array): Percentiles {
  * that should have gone out meanwhile: coordinated omission is corrected.
  */
 export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
-  const total = Math.max(1, Math.round((options.rate * options.durationMs) / 1000));
+  const measured = Math.max(1, Math.round((options.rate * options.durationMs) / 1000));
+  const warmup = Math.max(0, Math.round((options.rate * (options.warmupMs ?? 0)) / 1000));
+  const total = warmup + measured;
   const intervalMs = 1000 / options.rate;
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
   const url = new URL(options.origin);
-  const latencies = new Float64Array(total);
+  const latencies = new Float64Array(measured);
   let sent = 0;
   let completed = 0;
   let errors = 0;
@@ -63,12 +71,16 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const start = performance.now();
 
   await new Promise<void>((resolve) => {
+    let finished = 0;
     const finish = (i: number, ok: boolean, status = 0) => {
-      latencies[i] = performance.now() - (start + i * intervalMs);
-      completed += 1;
-      if (!ok) errors += 1;
-      else if (status < 200 || status > 299) non2xx += 1;
-      if (completed === total) resolve();
+      finished += 1;
+      if (i >= warmup) {
+        latencies[i - warmup] = performance.now() - (start + i * intervalMs);
+        completed += 1;
+        if (!ok) errors += 1;
+        else if (status < 200 || status > 299) non2xx += 1;
+      }
+      if (finished === total) resolve();
     };
     const send = (i: number) => {
       const { path, headers } = options.request(i);
@@ -92,5 +104,5 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     tick();
   });
   agent.destroy();
-  return { sent, completed, errors, non2xx, ...percentiles(latencies) };
+  return { sent: sent - warmup, completed, errors, non2xx, ...percentiles(latencies) };
 }

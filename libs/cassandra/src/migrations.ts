@@ -105,7 +105,7 @@ export const MIGRATIONS: Migration[] = [
     statements: [
       // Written after a play's writes succeed; a redelivery or a re-sent event id is then dropped.
       // Seven days covers any redelivery window; older duplicates would still be idempotent writes.
-      // No longer written: nearline dedupes by the member's history (see PlayDedupe); rows age out.
+      // No longer written: nearline dedupes by the member's history (see PlayDedupe); dropped in 8.
       `CREATE TABLE IF NOT EXISTS plays_processed (
          event_id text PRIMARY KEY, member_id text, item_id text, played_at timestamp
        ) WITH default_time_to_live = 604800`,
@@ -132,6 +132,12 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE because_you_watched ADD IF NOT EXISTS ranked blob`,
     ],
   },
+  {
+    version: 8,
+    name: 'drop plays_processed (nearline dedupes plays by the recorded history instead)',
+    // Nothing writes or reads it any more; a nearline older than that change must be stopped first.
+    statements: [`DROP TABLE IF EXISTS plays_processed`],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {
@@ -140,7 +146,7 @@ function keyspaceCql(keyspace: string, replicationFactor: number): string {
 
 /**
  * Creates the keyspace and applies pending migrations in order; safe to run from several processes
- * at once because every statement is IF NOT EXISTS. Returns the versions it applied.
+ * at once because every statement is IF NOT EXISTS (or IF EXISTS). Returns the versions it applied.
  */
 export async function migrate(
   client: Client,
@@ -163,7 +169,10 @@ export async function migrate(
     for (const statement of migration.statements) {
       // Statements name their tables bare; the keyspace is this run's.
       await client.execute(
-        statement.replace(/^(\s*(?:CREATE TABLE IF NOT EXISTS|ALTER TABLE)) (\w+)/, `$1 ${keyspace}.$2`),
+        statement.replace(
+          /^(\s*(?:CREATE TABLE IF NOT EXISTS|ALTER TABLE|DROP TABLE IF EXISTS)) (\w+)/,
+          `$1 ${keyspace}.$2`,
+        ),
       );
     }
     await client.execute(

@@ -18,8 +18,9 @@ export interface OnlineOptions {
    */
   cacheTimeoutMs: number;
   /**
-   * How long one read of a member's signals serves that member's requests (an in-process near cache);
-   * a page is at most this much staler than memcached. 0 reads on every request.
+   * How long one read of a member's signals serves that member's requests (an in-process near cache).
+   * Announced changes (plays, new versions) drop it sooner, so this bounds only what is not announced:
+   * the Trending row, a changed traffic split, a lost announcement. 0 reads on every request.
    */
   signalsTtlMs: number;
   rateLimit: { windowMs: number; limits: RateLimits };
@@ -55,7 +56,9 @@ const count = z.coerce.number().int().min(1).max(10_000_000);
 const envSchema = z.object({
   MARQUEE_ROWS_DEADLINE_MS: z.coerce.number().int().min(1).max(10_000).default(50),
   MARQUEE_ONLINE_CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
-  MARQUEE_ROWS_SIGNALS_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  // 10 s rather than 2: at 2,000 req/s over 200 members, re-blending every member's page every 2 s
+  // took the service from 59 % to 70–74 % of a core and its p99 from 7–17 ms to 43–53 ms (README).
+  MARQUEE_ROWS_SIGNALS_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   MARQUEE_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   MARQUEE_RATE_LIMIT_DEVICE: count.default(DEFAULT_RATE_LIMITS.device),
   MARQUEE_RATE_LIMIT_PRODUCER: count.default(DEFAULT_RATE_LIMITS.producer),

@@ -73,4 +73,26 @@ describe('open-loop load at a fixed rate', () => {
     });
     assert.equal(result.errors, result.sent);
   });
+
+  it('counts a request unanswered within the timeout as an error', async () => {
+    const server = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await openLoop({
+        origin: `http://127.0.0.1:${port}`,
+        rate: 50,
+        durationMs: 100,
+        timeoutMs: 200,
+        request: () => ({ path: '/silent', headers: {} }),
+      });
+      assert.equal(result.sent, 5);
+      assert.equal(result.completed, 5);
+      assert.equal(result.errors, 5);
+      assert.ok(result.p50Ms >= 200, `timed out requests are measured until they fail (${result.p50Ms} ms)`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

@@ -101,7 +101,7 @@ export class FactorScorer {
           }
         }
       }
-      for (let r = 0; r < count; r++) drainBestFirst(heaps[r] as TopK, items, scores, (b0 + r) * k);
+      for (let r = 0; r < count; r++) (heaps[r] as TopK).drainSorted(items, scores, (b0 + r) * k);
     }
     return { k, users, items, scores };
   }
@@ -146,43 +146,4 @@ export class FactorScorer {
     }
     thresholds[r] = threshold;
   }
-}
-
-/** TopK.drainSorted without its comparator sort: pops the heap's worst entry into the last free slot. */
-function drainBestFirst(heap: TopK, outItems: Int32Array, outScores: Float32Array, offset: number): void {
-  const { items, scores } = heap;
-  for (let n = heap.length; n > 0; n--) {
-    outItems[offset + n - 1] = items[0] as number;
-    outScores[offset + n - 1] = scores[0] as number;
-    // Move the last entry to the root and sift it down (worse = lower score, or higher item on ties).
-    const item = items[n - 1] as number;
-    const score = scores[n - 1] as number;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n - 1) break;
-      const right = child + 1;
-      if (
-        right < n - 1 &&
-        worse(
-          scores[right] as number,
-          items[right] as number,
-          scores[child] as number,
-          items[child] as number,
-        )
-      )
-        child = right;
-      if (!worse(scores[child] as number, items[child] as number, score, item)) break;
-      items[i] = items[child] as number;
-      scores[i] = scores[child] as number;
-      i = child;
-    }
-    items[i] = item;
-    scores[i] = score;
-  }
-  heap.reset();
-}
-
-function worse(aScore: number, aItem: number, bScore: number, bItem: number): boolean {
-  return aScore < bScore || (aScore === bScore && aItem > bItem);
 }

@@ -67,23 +67,45 @@ export class TopK {
     scores[i] = score;
   }
 
-  /** Writes the kept entries best first into `outItems`/`outScores` at `offset`, padding with -1. */
+  /**
+   * Writes the kept entries best first into `outItems`/`outScores` at `offset`, padding with -1 and
+   * -Infinity up to k. Pops the heap's worst entry into the last free slot, in place: no index array
+   * and no comparator sort (nearline drains one heap per play, and the sort was 3 % of its CPU).
+   */
   drainSorted(outItems: Int32Array, outScores: Float32Array, offset: number): void {
-    const n = this.size;
-    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) =>
-      this.less(
-        this.scores[a] as number,
-        this.items[a] as number,
-        this.scores[b] as number,
-        this.items[b] as number,
-      )
-        ? 1
-        : -1,
-    );
-    for (let j = 0; j < this.k; j++) {
-      const src = order[j];
-      outItems[offset + j] = src === undefined ? -1 : (this.items[src] as number);
-      outScores[offset + j] = src === undefined ? Number.NEGATIVE_INFINITY : (this.scores[src] as number);
+    const { items, scores } = this;
+    for (let j = this.size; j < this.k; j++) {
+      outItems[offset + j] = -1;
+      outScores[offset + j] = Number.NEGATIVE_INFINITY;
+    }
+    for (let n = this.size; n > 0; n--) {
+      outItems[offset + n - 1] = items[0] as number;
+      outScores[offset + n - 1] = scores[0] as number;
+      // The last entry moves to the root and sinks below the worse of its children.
+      const item = items[n - 1] as number;
+      const score = scores[n - 1] as number;
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n - 1) break;
+        const right = child + 1;
+        if (
+          right < n - 1 &&
+          this.less(
+            scores[right] as number,
+            items[right] as number,
+            scores[child] as number,
+            items[child] as number,
+          )
+        )
+          child = right;
+        if (!this.less(scores[child] as number, items[child] as number, score, item)) break;
+        items[i] = items[child] as number;
+        scores[i] = scores[child] as number;
+        i = child;
+      }
+      items[i] = item;
+      scores[i] = score;
     }
     this.size = 0;
   }

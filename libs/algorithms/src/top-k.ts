@@ -41,30 +41,7 @@ export class TopK {
       return;
     }
     if (k === 0 || !this.less(scores[0] as number, items[0] as number, score, item)) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= k) break;
-      const right = left + 1;
-      let child = left;
-      if (
-        right < k &&
-        this.less(
-          scores[right] as number,
-          items[right] as number,
-          scores[left] as number,
-          items[left] as number,
-        )
-      ) {
-        child = right;
-      }
-      if (!this.less(scores[child] as number, items[child] as number, score, item)) break;
-      items[i] = items[child] as number;
-      scores[i] = scores[child] as number;
-      i = child;
-    }
-    items[i] = item;
-    scores[i] = score;
+    this.replaceRoot(item, score, k);
   }
 
   /**
@@ -81,33 +58,39 @@ export class TopK {
     for (let n = this.size; n > 0; n--) {
       outItems[offset + n - 1] = items[0] as number;
       outScores[offset + n - 1] = scores[0] as number;
-      // The last entry moves to the root and sinks below the worse of its children.
-      const item = items[n - 1] as number;
-      const score = scores[n - 1] as number;
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= n - 1) break;
-        const right = child + 1;
-        if (
-          right < n - 1 &&
-          this.less(
-            scores[right] as number,
-            items[right] as number,
-            scores[child] as number,
-            items[child] as number,
-          )
-        )
-          child = right;
-        if (!this.less(scores[child] as number, items[child] as number, score, item)) break;
-        items[i] = items[child] as number;
-        scores[i] = scores[child] as number;
-        i = child;
-      }
-      items[i] = item;
-      scores[i] = score;
+      // The last entry takes the root's place in the heap of the n - 1 left.
+      this.replaceRoot(items[n - 1] as number, scores[n - 1] as number, n - 1);
     }
     this.size = 0;
+  }
+
+  /** Puts (item, score) at the root of the heap's first `n` entries and sinks it to its place. */
+  private replaceRoot(item: number, score: number, n: number): void {
+    const { items, scores } = this;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      let child = left;
+      if (
+        right < n &&
+        this.less(
+          scores[right] as number,
+          items[right] as number,
+          scores[left] as number,
+          items[left] as number,
+        )
+      ) {
+        child = right;
+      }
+      if (!this.less(scores[child] as number, items[child] as number, score, item)) break;
+      items[i] = items[child] as number;
+      scores[i] = scores[child] as number;
+      i = child;
+    }
+    items[i] = item;
+    scores[i] = score;
   }
 }
 

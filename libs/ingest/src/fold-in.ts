@@ -1,4 +1,4 @@
-import { TopK } from '@marquee/algorithms';
+import { TopK, topKExcluding } from '@marquee/algorithms';
 import type { ScoredList } from '@marquee/domain';
 import type { FoldInChampion } from './champion-models';
 
@@ -22,9 +22,10 @@ export function historyVector(
 
 /**
  * The top `k` titles for a member vector x: score(i) = y_i · x over every title's factors y_i,
- * skipping `exclude` (what the member watched: title indices, ascending). One member costs
- * titles × factors multiply-adds (300 k for 3,000 titles and 100 factors), well under a millisecond,
- * so it runs inline per play; four running sums shorten the dependency chain of each dot product.
+ * skipping `exclude` (what the member watched: title indices, ascending, as `topKExcluding` takes
+ * them). One member costs titles × factors multiply-adds (300 k for 3,000 titles and 100 factors),
+ * well under a millisecond, so it runs inline per play; four running sums shorten the dependency
+ * chain of each dot product.
  */
 export function topPicksFor(
   itemFactors: Float32Array,
@@ -34,11 +35,8 @@ export function topPicksFor(
   k: number,
   exclude: Int32Array,
 ): ScoredList {
-  const heap = new TopK(k);
-  let e = 0;
+  const row = new Float32Array(itemIds.length);
   for (let i = 0, o = 0; i < itemIds.length; i++, o += factors) {
-    while (e < exclude.length && (exclude[e] as number) < i) e++;
-    if (e < exclude.length && exclude[e] === i) continue;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
@@ -51,11 +49,11 @@ export function topPicksFor(
       s3 += (itemFactors[o + q + 3] as number) * (vector[q + 3] as number);
     }
     for (; q < factors; q++) s0 += (itemFactors[o + q] as number) * (vector[q] as number);
-    heap.push(i, s0 + s1 + s2 + s3);
+    row[i] = s0 + s1 + s2 + s3;
   }
   const items = new Int32Array(k);
   const scores = new Float32Array(k);
-  heap.drainSorted(items, scores, 0);
+  topKExcluding(row, exclude, 0, exclude.length, new TopK(k), items, scores, 0);
   const list: ScoredList = { itemIds: [], scores: [] };
   for (let j = 0; j < k && (items[j] as number) >= 0; j++) {
     list.itemIds.push(itemIds[items[j] as number] as string);

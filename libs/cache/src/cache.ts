@@ -2,6 +2,9 @@ import memjs from 'memjs';
 import type { Logger } from '@marquee/observability';
 import { coalesceWrites } from './coalesced-writes';
 
+/** The least memjs waits before giving a connection up (see the constructor). */
+const MEMJS_CONNECTION_TIMEOUT_MS = 2000;
+
 export interface CacheStats {
   hits: number;
   misses: number;
@@ -39,7 +42,10 @@ export class Cache {
     this.prefix = options.namespace ? `${options.namespace}:` : '';
     this.client = memjs.Client.create(servers, {
       retries: 0,
-      timeout: this.timeoutMs / 1000,
+      // memjs's own request timeout closes the connection and fails every request on it. It only
+      // backs up the per-operation deadline below, for a server that stopped answering: set to the
+      // deadline, one busy event-loop turn (a GC, a starved core) failed hundreds of writes at once.
+      timeout: Math.max(MEMJS_CONNECTION_TIMEOUT_MS, 4 * this.timeoutMs) / 1000,
       conntimeout: this.timeoutMs / 1000,
       keepAlive: true,
       logger: { log: () => undefined },
@@ -133,14 +139,24 @@ export class Cache {
     );
   }
 
+  /**
+   * The operation, or an error once `timeoutMs` passed without an answer. A timer that fires late
+   * (the event loop was busy past the deadline) runs before the loop reads the sockets, so the
+   * answer may be waiting unread: the deadline rejects only after one more turn of I/O.
+   */
   private withDeadline<T>(promise: Promise<T>, key: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    let late: NodeJS.Immediate | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`memcached did not answer within ${this.timeoutMs} ms (${key})`)),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        late = setImmediate(() =>
+          reject(new Error(`memcached did not answer within ${this.timeoutMs} ms (${key})`)),
+        );
+      }, this.timeoutMs);
     });
-    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+    return Promise.race([promise, deadline]).finally(() => {
+      clearTimeout(timer);
+      if (late) clearImmediate(late);
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import type { BatchHandler } from './batch-handler';
 import type { NearlineMetrics } from './nearline-metrics';
+import { PeriodicCommits } from './periodic-commits';
 import { SupervisedConsumer } from './supervised-consumer';
 
 export const NEARLINE_GROUP = 'marquee-nearline';
@@ -18,6 +19,18 @@ export function nearlineGroup(topicPrefix: string): string {
 
 /** How long a partition waits after a failed batch: doubling from the first, up to the last. */
 const PAUSE_MS = { first: 250, max: 15_000 };
+/**
+ * Longest a stored play's offset waits to be committed (see PeriodicCommits). Consumer lag is
+ * measured from committed offsets, so it includes up to this much of the stream.
+ */
+const COMMIT_INTERVAL_MS = 250;
+/** How long stopping waits for the last commits. */
+const STOP_COMMIT_MS = 5000;
+
+interface Member {
+  consumer: SupervisedConsumer;
+  commits: PeriodicCommits;
+}
 
 /**
  * The consumer group on `plays`. Each fetched batch is handled as a whole (see BatchHandler);
@@ -28,11 +41,14 @@ const PAUSE_MS = { first: 250, max: 15_000 };
  * A process runs several members of the group: kafkajs fetches again only once every batch of the
  * previous fetch is done, so with one consumer a slow batch of one partition held back the plays
  * of all the others; each consumer here has its own fetch loop over its share of the partitions.
+ * Offsets are committed every `COMMIT_INTERVAL_MS`, not by kafkajs after each batch.
  */
 export class PlaysConsumer {
-  private readonly consumers: SupervisedConsumer[];
+  private readonly members: Member[];
   private readonly pauses = new Map<number, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly batches = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(
     private readonly options: {
@@ -51,18 +67,32 @@ export class PlaysConsumer {
   ) {
     const partitions = options.topics.plays.partitions;
     const count = Math.max(1, Math.min(partitions, options.consumers ?? 3));
-    this.consumers = Array.from({ length: count }, (_, i) => this.consumer(i, Math.ceil(partitions / count)));
+    this.members = Array.from({ length: count }, (_, i) => this.member(i, Math.ceil(partitions / count)));
   }
 
-  private consumer(index: number, partitions: number): SupervisedConsumer {
+  private member(index: number, partitions: number): Member {
     const { options } = this;
-    return new SupervisedConsumer({
+    const name = `plays#${index + 1}`;
+    const commits = new PeriodicCommits({
+      topic: options.topics.plays.name,
+      intervalMs: COMMIT_INTERVAL_MS,
+      commit: (offsets) => consumer.commitOffsets(offsets),
+      onError: (error, partitions) =>
+        options.logger.warn(
+          { consumer: name, partitions, error: error.message },
+          'offsets not committed yet; retrying (plays read again meanwhile are dropped as duplicates)',
+        ),
+    });
+    const consumer: SupervisedConsumer = new SupervisedConsumer({
       kafka: options.kafka,
-      name: `plays#${index + 1}`,
+      name,
       topic: options.topics.plays.name,
       fromBeginning: options.fromBeginning,
       logger: options.logger,
-      ...(options.onRebalance ? { onGroupJoin: options.onRebalance } : {}),
+      onGroupJoin: () => {
+        commits.forget();
+        options.onRebalance?.();
+      },
       config: {
         groupId: options.groupId,
         // Heartbeats continue through long batches, so a short session only speeds up taking over
@@ -76,22 +106,50 @@ export class PlaysConsumer {
       run: {
         partitionsConsumedConcurrently: partitions,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.eachBatch(payload),
+        autoCommit: false,
+        eachBatch: (payload) => this.tracked(this.eachBatch(payload, commits)),
       },
     });
+    return { consumer, commits };
   }
 
   async start(): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.start()));
+    await Promise.all(this.members.map(({ consumer }) => consumer.start()));
   }
 
+  /**
+   * Finishes the batches in progress, takes no new ones, commits every stored play's offset while
+   * the consumers still run (kafkajs commits nothing once stopped), then leaves the group.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
+    // Bounded: with the broker away kafkajs retries a commit for minutes; those plays are read again.
+    const flushed = Promise.all(
+      this.members.map(async ({ commits }) => {
+        commits.stop();
+        await commits.flush();
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([flushed, new Promise((resolve) => (timer = setTimeout(resolve, STOP_COMMIT_MS)))]);
+    clearTimeout(timer);
+    await Promise.all(this.members.map(({ consumer }) => consumer.stop()));
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, pause }: EachBatchPayload): Promise<void> {
+  private tracked(batch: Promise<void>): Promise<void> {
+    this.batches.add(batch);
+    return batch.finally(() => this.batches.delete(batch));
+  }
+
+  private async eachBatch(
+    { batch, resolveOffset, heartbeat, pause }: EachBatchPayload,
+    commits: PeriodicCommits,
+  ): Promise<void> {
+    // Stopping: the batch is left unresolved and read again by whoever consumes next.
+    if (this.stopping) return;
     const { partition } = batch;
     // Long batches (a slow store, retries) must not cost the group membership.
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
@@ -99,7 +157,10 @@ export class PlaysConsumer {
       const outcome = await this.options.handler
         .handle(batch.topic, partition, batch.messages)
         .catch((error: unknown) => ({ resolveThrough: null, failure: error as Error }));
-      if (outcome.resolveThrough !== null) resolveOffset(outcome.resolveThrough);
+      if (outcome.resolveThrough !== null) {
+        resolveOffset(outcome.resolveThrough);
+        commits.done(partition, outcome.resolveThrough);
+      }
       if (!outcome.failure) {
         this.pauses.delete(partition);
         return;

@@ -1,4 +1,10 @@
-import type { Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
+import type {
+  Consumer,
+  ConsumerConfig,
+  ConsumerRunConfig,
+  Kafka,
+  TopicPartitionOffsetAndMetadata,
+} from 'kafkajs';
 import type { Logger } from '@marquee/observability';
 
 export interface SupervisedConsumerOptions {
@@ -36,8 +42,18 @@ export class SupervisedConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    // disconnect waits for the batch in progress, commits its resolved offsets and leaves the group.
+    // disconnect waits for the batch in progress (and, with kafkajs committing, commits its resolved
+    // offsets) and leaves the group.
     await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Commits offsets for the group through the running consumer (for a run with `autoCommit: false`).
+   * While the consumer is being rebuilt, or once it stopped, kafkajs skips the commit: those plays
+   * are read again later and dropped as duplicates.
+   */
+  async commitOffsets(offsets: TopicPartitionOffsetAndMetadata[]): Promise<void> {
+    await this.consumer?.commitOffsets(offsets);
   }
 
   private async build(): Promise<void> {

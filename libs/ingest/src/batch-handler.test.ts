@@ -112,6 +112,7 @@ describe('nearline batch handling', () => {
     assert.deepEqual(applied.sort(), ['e-a-1', 'e-a-2', 'e-b-1']);
     // Plays no history holds cannot have been processed: no read of the processed marks.
     assert.deepEqual(asked, []);
+    await handler.settled();
     assert.deepEqual(announced.sort(), ['a', 'b']);
   });
 

@@ -47,7 +47,15 @@ interface Entry {
  * says how far the partition is done, so the consumer commits exactly that and re-reads the rest.
  */
 export class BatchHandler {
+  /** Announcements sent and not yet acknowledged (a batch does not wait for its own). */
+  private readonly announcing = new Set<Promise<void>>();
+
   constructor(private readonly deps: BatchHandlerDeps) {}
+
+  /** Resolves once every announcement sent so far is acknowledged or given up (for shutdown). */
+  async settled(): Promise<void> {
+    while (this.announcing.size > 0) await Promise.allSettled([...this.announcing]);
+  }
 
   async handle(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<BatchOutcome> {
     const receivedAt = Date.now();
@@ -96,9 +104,14 @@ export class BatchHandler {
           .finally(show);
         return { shownOrFailed, done };
       });
-      const announced = Promise.all(shown.map((s) => s.shownOrFailed)).then(() => this.announce(visible));
+      // The batch does not wait for the broker's acknowledgement of its announcement (about 10 ms
+      // under load, and the last thing the partition's next fetch waited for).
+      const announced: Promise<void> = Promise.all(shown.map((s) => s.shownOrFailed))
+        .then(() => this.announce(visible))
+        .finally(() => this.announcing.delete(announced));
+      this.announcing.add(announced);
       await Promise.all(shown.map((s) => s.done));
-      await Promise.all([announced, this.finish(applied, counting, receivedAt, fail)]);
+      await this.finish(applied, counting, receivedAt, fail);
     } catch (error) {
       fail(first, error);
     }

@@ -55,6 +55,7 @@ describe('plays consumer offsets (real Kafka)', () => {
         }
         return { resolveThrough, failure: null };
       },
+      settled: async () => undefined,
     } as unknown as BatchHandler;
     const groupId = uniqueId('pc-');
     const registry = createRegistry('plays-consumer-test');

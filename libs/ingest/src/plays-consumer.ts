@@ -125,18 +125,29 @@ export class PlaysConsumer {
     this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
-    // Bounded: with the broker away kafkajs retries a commit for minutes; those plays are read again.
-    const flushed = Promise.all(
+    try {
+      while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
+      // Bounded: with the broker away kafkajs retries for minutes; those plays are read again.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.finalCommits(),
+        new Promise((resolve) => (timer = setTimeout(resolve, STOP_COMMIT_MS))),
+      ]);
+      clearTimeout(timer);
+    } finally {
+      await Promise.all(this.members.map(({ consumer }) => consumer.stop()));
+    }
+  }
+
+  /** The last announcements acknowledged and every stored play's offset committed. */
+  private async finalCommits(): Promise<void> {
+    await this.options.handler.settled();
+    await Promise.all(
       this.members.map(async ({ commits }) => {
         commits.stop();
         await commits.flush();
       }),
     );
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([flushed, new Promise((resolve) => (timer = setTimeout(resolve, STOP_COMMIT_MS)))]);
-    clearTimeout(timer);
-    await Promise.all(this.members.map(({ consumer }) => consumer.stop()));
   }
 
   private tracked(batch: Promise<void>): Promise<void> {

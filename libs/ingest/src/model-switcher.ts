@@ -50,7 +50,8 @@ export class ModelSwitcher {
       logger: deps.logger,
       config: {
         groupId: `${deps.groupPrefix}-results-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-        maxWaitTimeInMs: 500,
+        // An announcement ends an idle fetch's wait at once; this only paces the idle polls.
+        maxWaitTimeInMs: 1000,
         retry: { retries: 10, initialRetryTime: 300 },
       },
       run: {

@@ -99,8 +99,9 @@ export class PlaysConsumer {
         // the partitions of a process that died.
         sessionTimeout: 10_000,
         heartbeatInterval: 1000,
-        // An idle fetch waits this long at the broker; one with data returns at once.
-        maxWaitTimeInMs: 250,
+        // An idle fetch waits this long at the broker; a play appended meanwhile ends the wait at
+        // once, so this only sets how often an idle consumer asks (and how long stopping waits).
+        maxWaitTimeInMs: 1000,
         retry: { retries: 10, initialRetryTime: 300 },
       },
       run: {

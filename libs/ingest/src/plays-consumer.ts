@@ -126,6 +126,8 @@ export class PlaysConsumer {
     this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    // No timed commit may outlive the consumers, even when the final ones below time out.
+    for (const { commits } of this.members) commits.stop();
     try {
       while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
       // Bounded: with the broker away kafkajs retries for minutes; those plays are read again.
@@ -143,12 +145,7 @@ export class PlaysConsumer {
   /** The last announcements acknowledged and every stored play's offset committed. */
   private async finalCommits(): Promise<void> {
     await this.options.handler.settled();
-    await Promise.all(
-      this.members.map(async ({ commits }) => {
-        commits.stop();
-        await commits.flush();
-      }),
-    );
+    await Promise.all(this.members.map(({ commits }) => commits.flush()));
   }
 
   private tracked(batch: Promise<void>): Promise<void> {

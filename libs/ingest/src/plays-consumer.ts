@@ -35,8 +35,8 @@ interface Member {
 /**
  * The consumer group on `plays`. Each fetched batch is handled as a whole (see BatchHandler);
  * offsets are resolved and marked done only through the last message whose writes succeeded, and
- * only those are committed (at least once). When a store is down the partition is paused with backoff instead
- * of dropping or skipping plays, and resumes from the first play not yet stored.
+ * only those are committed (at least once). When a store is down the partition is paused with
+ * backoff instead of dropping or skipping plays, and resumes from the first play not yet stored.
  *
  * A process runs several members of the group: kafkajs fetches again only once every batch of the
  * previous fetch is done, so with one consumer a slow batch of one partition held back the plays

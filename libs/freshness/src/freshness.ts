@@ -9,6 +9,8 @@ import { drain, runStep, type FreshnessReport, type StepResult } from './stream'
 export interface FreshnessOptions {
   rate: number;
   seconds: number;
+  /** Unmeasured seconds at the same rate before the measured ones (see `StepOptions`). */
+  warmupSeconds?: number;
   samplesPerSecond: number;
   sampleTimeoutMs?: number;
 }
@@ -172,6 +174,7 @@ export function findMaxRate(
         {
           rate,
           seconds: options.seconds,
+          ...(options.warmupSeconds !== undefined ? { warmupSeconds: options.warmupSeconds } : {}),
           samplesPerSecond: options.samplesPerSecond,
           sampleTimeoutMs: options.sampleTimeoutMs ?? 10_000,
           sampleMembers: members,

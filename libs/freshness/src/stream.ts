@@ -15,10 +15,17 @@ import { reflects, titleToPlay } from './rows-client';
 const BACKGROUND_MEMBERS = 5000;
 const TICK_MS = 10;
 const LAG_EVERY_MS = 500;
+const PROGRESS_EVERY_MS = 10_000;
 
 export interface StepOptions {
   rate: number;
   seconds: number;
+  /**
+   * Seconds published at `rate` before the measured `seconds`, with no samples and no lag taken: the
+   * run then measures the platform in its steady state at that rate (JIT-compiled, caches and
+   * member state warm, compactions of the previous run's writes under way), not its first seconds.
+   */
+  warmupSeconds?: number;
   samplesPerSecond: number;
   /** A sampled play not reflected within this is lost. */
   sampleTimeoutMs: number;
@@ -94,7 +101,8 @@ export async function runStep(
 
   const latencies: number[] = [];
   let lost = 0;
-  let sent = 0;
+  /** Plays published, warm-up included: what the rate is kept to. */
+  let published = 0;
   const busy = new Set<string>();
   const samples: Array<Promise<void>> = [];
   const sample = async (memberId: string) => {
@@ -107,7 +115,7 @@ export async function runStep(
       await publishPlays(producer, topics, [
         { ...play(memberId, itemId, 0), positionMs: 10 * 60_000, durationMs: 100 * 60_000 },
       ]);
-      sent += 1;
+      published += 1;
       while (performance.now() - started < options.sampleTimeoutMs) {
         try {
           if (reflects(await setup.rows.page(memberId), itemId)) {
@@ -132,38 +140,59 @@ export async function runStep(
   const maxInFlight = Math.max(4, options.samplesPerSecond * 2);
   const lags: Array<{ at: number; lag: number }> = [];
   const start = performance.now();
+  const warmupMs = (options.warmupSeconds ?? 0) * 1000;
   const durationMs = options.seconds * 1000;
+  if (warmupMs > 0) log(`  warm-up: ${options.warmupSeconds} s at ${options.rate} plays/s, not measured`);
+  // Set when the measured part starts: plays published before it are the warm-up's.
+  let publishedBefore = -1;
   let sampled = 0;
   let nextLag = 0;
-  while (performance.now() - start < durationMs) {
+  let nextProgress = PROGRESS_EVERY_MS;
+  let reported = 0;
+  while (performance.now() - start < warmupMs + durationMs) {
     const elapsed = performance.now() - start;
-    const due = Math.floor((options.rate * elapsed) / 1000) - sent;
+    const due = Math.floor((options.rate * elapsed) / 1000) - published;
     if (due > 0) {
       const batch = Array.from({ length: due }, () =>
         play(`${run}-m${Math.floor(Math.random() * BACKGROUND_MEMBERS)}`, pick(setup.titles), 0.3),
       );
       for (let i = 0; i < batch.length; i += 1000)
         await publishPlays(producer, topics, batch.slice(i, i + 1000));
-      sent += batch.length;
+      published += batch.length;
     }
-    const samplesDue = Math.floor((options.samplesPerSecond * elapsed) / 1000) - sampled;
-    for (let i = 0; i < samplesDue; i++) {
-      sampled += 1;
-      // Samples in flight are capped, so a slow platform is measured, not flooded with page reads.
-      if (busy.size >= maxInFlight) continue;
-      const free = options.sampleMembers.filter((m) => !busy.has(m));
-      if (free.length > 0) samples.push(sample(pick(free)));
-    }
-    if (elapsed >= nextLag) {
-      nextLag = elapsed + LAG_EVERY_MS;
-      void totalLag(setup)
-        .then((lag) => lags.push({ at: performance.now() - start, lag }))
-        .catch(() => undefined);
+    const measured = elapsed - warmupMs;
+    if (measured >= 0) {
+      if (publishedBefore < 0) publishedBefore = published;
+      const samplesDue = Math.floor((options.samplesPerSecond * measured) / 1000) - sampled;
+      for (let i = 0; i < samplesDue; i++) {
+        sampled += 1;
+        // Samples in flight are capped, so a slow platform is measured, not flooded with page reads.
+        if (busy.size >= maxInFlight) continue;
+        const free = options.sampleMembers.filter((m) => !busy.has(m));
+        if (free.length > 0) samples.push(sample(pick(free)));
+      }
+      if (measured >= nextLag) {
+        nextLag = measured + LAG_EVERY_MS;
+        void totalLag(setup)
+          .then((lag) => lags.push({ at: performance.now() - start - warmupMs, lag }))
+          .catch(() => undefined);
+      }
+      if (measured >= nextProgress) {
+        nextProgress += PROGRESS_EVERY_MS;
+        const window = latencies.slice(reported);
+        reported = latencies.length;
+        log(
+          `  ${Math.round(measured / 1000)} s: ${published - publishedBefore} plays, ${latencies.length} reflected, ${lost} lost; ` +
+            `last ${PROGRESS_EVERY_MS / 1000} s p50 ${round(percentile(window, 0.5))} ms, p99 ${round(percentile(window, 0.99))} ms; ` +
+            `lag ${lags[lags.length - 1]?.lag ?? '?'}`,
+        );
+      }
     }
     await sleep(TICK_MS);
   }
-  const elapsedS = (performance.now() - start) / 1000;
+  const elapsedS = (performance.now() - start - warmupMs) / 1000;
   await Promise.all(samples);
+  const sent = published - Math.max(0, publishedBefore);
   const maxOf = (values: number[]) => values.reduce((a, b) => Math.max(a, b), 0);
   return {
     rate: options.rate,

@@ -1,16 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
 import { runScoreBench, runTrainBench, type ScoreBenchResult, type TrainBenchResult } from '@marquee/bench';
-
-/** A whole-number flag in [min, max]; the error names the flag. */
-function wholeNumber(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
-    return n;
-  };
-}
+import { wholeNumber } from './options';
 
 /** A number flag in (min, max]; the error names the flag. */
 function positive(flag: string, max: number, allowZero = false) {

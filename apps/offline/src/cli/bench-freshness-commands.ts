@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
 import { benchFreshness, findMaxRate } from '@marquee/freshness';
 import { createLogger } from '@marquee/observability';
-import { positiveInt } from './options';
+import { positiveInt, wholeNumber } from './options';
 
 /** `marquee bench freshness`: from publish to the member's rows, at a steady rate, on the running platform. */
 export function registerFreshnessBench(bench: Command, config: () => MarqueeConfig): void {
@@ -14,6 +14,12 @@ export function registerFreshnessBench(bench: Command, config: () => MarqueeConf
     )
     .option('--rate <n>', 'plays per second (with --find-max: the first step)', positiveInt(100_000), 500)
     .option('--seconds <n>', 'how long to publish (with --find-max: each step)', positiveInt(3600), 60)
+    .option(
+      '--warmup <s>',
+      'seconds at the same rate before the measured ones, not measured (with --find-max: before each step)',
+      wholeNumber('--warmup', 0, 600),
+      30,
+    )
     .option('--samples-per-second <n>', 'sampled plays per second', positiveInt(200), 10)
     .option(
       '--sample-timeout-ms <n>',
@@ -27,6 +33,7 @@ export function registerFreshnessBench(bench: Command, config: () => MarqueeConf
       async (opts: {
         rate: number;
         seconds: number;
+        warmup: number;
         samplesPerSecond: number;
         sampleTimeoutMs: number;
         findMax?: boolean;
@@ -38,6 +45,7 @@ export function registerFreshnessBench(bench: Command, config: () => MarqueeConf
         const options = {
           rate: opts.rate,
           seconds: opts.seconds,
+          warmupSeconds: opts.warmup,
           samplesPerSecond: opts.samplesPerSecond,
           sampleTimeoutMs: opts.sampleTimeoutMs,
         };

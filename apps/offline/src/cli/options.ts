@@ -11,6 +11,16 @@ export function positiveInt(max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+/** A whole-number flag in [min, max]; the error names the flag. */
+export function wholeNumber(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value.replace(/_/g, ''));
+    if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+    return n;
+  };
+}
+
 export function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)

@@ -174,7 +174,10 @@ export function findMaxRate(
         {
           rate,
           seconds: options.seconds,
-          ...(options.warmupSeconds !== undefined ? { warmupSeconds: options.warmupSeconds } : {}),
+          // Only the first step warms up: every later one follows another step.
+          ...(steps.length === 0 && options.warmupSeconds !== undefined
+            ? { warmupSeconds: options.warmupSeconds }
+            : {}),
           samplesPerSecond: options.samplesPerSecond,
           sampleTimeoutMs: options.sampleTimeoutMs ?? 10_000,
           sampleMembers: members,

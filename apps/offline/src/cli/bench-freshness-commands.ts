@@ -16,7 +16,7 @@ export function registerFreshnessBench(bench: Command, config: () => MarqueeConf
     .option('--seconds <n>', 'how long to publish (with --find-max: each step)', positiveInt(3600), 60)
     .option(
       '--warmup <s>',
-      'seconds at the same rate before the measured ones, not measured (with --find-max: before each step)',
+      'seconds at the same rate before the measured ones, not measured (with --find-max: before the first step)',
       wholeNumber('--warmup', 0, 600),
       30,
     )

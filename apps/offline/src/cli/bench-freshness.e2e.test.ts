@@ -8,6 +8,18 @@ import type { FreshnessReport } from '@marquee/freshness';
 const cli = path.join(__dirname, 'main.js');
 const run = promisify(execFile);
 
+/**
+ * The benchmark registers its own algorithms (with traffic shares), seeds the demo data and publishes
+ * thousands of plays that count as trending: in a keyspace (and so a cache namespace), topics and a
+ * task queue of its own, the other tests never see them.
+ */
+const env = {
+  ...process.env,
+  MARQUEE_KEYSPACE: `${process.env.MARQUEE_KEYSPACE ?? 'marquee_test'}_freshness`,
+  MARQUEE_TOPIC_PREFIX: `${process.env.MARQUEE_TOPIC_PREFIX ?? 'test.'}freshness.`,
+  MARQUEE_TASK_QUEUE: `${process.env.MARQUEE_TASK_QUEUE ?? 'marquee-test'}-freshness`,
+};
+
 describe('marquee bench freshness (the apps as processes on the real stack)', () => {
   it('measures publish → rows after an unmeasured warm-up, counting only the measured plays', async () => {
     const rate = 40;
@@ -28,7 +40,7 @@ describe('marquee bench freshness (the apps as processes on the real stack)', ()
         '4',
         '--json',
       ],
-      { env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 280_000 },
+      { env, maxBuffer: 16 * 1024 * 1024, timeout: 280_000 },
     );
     const report = JSON.parse(stdout.trim()) as FreshnessReport;
     assert.deepEqual(Object.keys(report).sort(), [
@@ -58,7 +70,7 @@ describe('marquee bench freshness (the apps as processes on the real stack)', ()
   it('rejects a bad --warmup naming the flag', async () => {
     await assert.rejects(
       run(process.execPath, [cli, 'bench', 'freshness', '--warmup', '-5', '--json'], {
-        env: process.env,
+        env,
         timeout: 30_000,
       }),
       (error: Error & { stderr?: string }) => {

@@ -4,6 +4,7 @@ import { DLQ_HEADERS, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import { admitMessage, unknownItemReason, type Admission } from './admission';
 import type { KnownItems } from './known-items';
+import { InFlight } from './in-flight';
 import type { Limiter } from './limiter';
 import type { MemberHistories } from './member-histories';
 import type { MemberLocks } from './member-locks';
@@ -48,13 +49,13 @@ interface Entry {
  */
 export class BatchHandler {
   /** Announcements sent and not yet acknowledged (a batch does not wait for its own). */
-  private readonly announcing = new Set<Promise<void>>();
+  private readonly announcing = new InFlight();
 
   constructor(private readonly deps: BatchHandlerDeps) {}
 
   /** Resolves once every announcement sent so far is acknowledged or given up (for shutdown). */
-  async settled(): Promise<void> {
-    while (this.announcing.size > 0) await Promise.allSettled([...this.announcing]);
+  settled(): Promise<void> {
+    return this.announcing.settled();
   }
 
   async handle(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<BatchOutcome> {
@@ -106,10 +107,9 @@ export class BatchHandler {
       });
       // The batch does not wait for the broker's acknowledgement of its announcement (about 10 ms
       // under load, and the last thing the partition's next fetch waited for).
-      const announced: Promise<void> = Promise.all(shown.map((s) => s.shownOrFailed))
-        .then(() => this.announce(visible))
-        .finally(() => this.announcing.delete(announced));
-      this.announcing.add(announced);
+      void this.announcing.track(
+        Promise.all(shown.map((s) => s.shownOrFailed)).then(() => this.announce(visible)),
+      );
       await Promise.all(shown.map((s) => s.done));
       await this.finish(applied, counting, receivedAt, fail);
     } catch (error) {

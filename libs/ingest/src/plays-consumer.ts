@@ -2,6 +2,7 @@ import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import type { BatchHandler } from './batch-handler';
+import { InFlight } from './in-flight';
 import type { NearlineMetrics } from './nearline-metrics';
 import { PeriodicCommits } from './periodic-commits';
 import { SupervisedConsumer } from './supervised-consumer';
@@ -47,7 +48,7 @@ export class PlaysConsumer {
   private readonly members: Member[];
   private readonly pauses = new Map<number, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly batches = new Set<Promise<void>>();
+  private readonly batches = new InFlight();
   private stopping = false;
 
   constructor(
@@ -108,7 +109,7 @@ export class PlaysConsumer {
         partitionsConsumedConcurrently: partitions,
         eachBatchAutoResolve: false,
         autoCommit: false,
-        eachBatch: (payload) => this.tracked(this.eachBatch(payload, commits)),
+        eachBatch: (payload) => this.batches.track(this.eachBatch(payload, commits)),
       },
     });
     return { consumer, commits };
@@ -129,7 +130,7 @@ export class PlaysConsumer {
     // No timed commit may outlive the consumers, even when the final ones below time out.
     for (const { commits } of this.members) commits.stop();
     try {
-      while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
+      await this.batches.settled();
       // Bounded: with the broker away kafkajs retries for minutes; those plays are read again.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -146,11 +147,6 @@ export class PlaysConsumer {
   private async finalCommits(): Promise<void> {
     await this.options.handler.settled();
     await Promise.all(this.members.map(({ commits }) => commits.flush()));
-  }
-
-  private tracked(batch: Promise<void>): Promise<void> {
-    this.batches.add(batch);
-    return batch.finally(() => this.batches.delete(batch));
   }
 
   private async eachBatch(

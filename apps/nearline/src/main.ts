@@ -1,5 +1,11 @@
 import { loadConfig } from '@marquee/config';
-import { createLogger, createRegistry, errorContext, startOpsServer } from '@marquee/observability';
+import {
+  createLogger,
+  createRegistry,
+  errorContext,
+  exitUnlessStoppedWithin,
+  startOpsServer,
+} from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
 import { startNearlineService } from '@marquee/ingest';
 import { nearlineOptionsFromEnv } from './nearline-options';
@@ -45,10 +51,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'nearline shutting down: finishing the batch in progress');
-    setTimeout(() => {
-      logger.warn('nearline did not stop in time; exiting (uncommitted plays are re-delivered)');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    exitUnlessStoppedWithin(logger, SHUTDOWN_GRACE_MS, 'uncommitted plays are re-delivered');
     await service.stop();
     await ops.close();
     await platform.close();

@@ -1,8 +1,12 @@
 import { loadConfig } from '@marquee/config';
-import { createLogger, createRegistry, errorContext } from '@marquee/observability';
+import { createLogger, createRegistry, errorContext, exitUnlessStoppedWithin } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
 import { createOnlineApp } from './app';
+import { closeApp, DRAIN_MS } from './close-app';
 import { onlineOptionsFromEnv } from './online-options';
+
+/** After the drain, the stores' clients close; a stop still going on after this ends the process. */
+const SHUTDOWN_GRACE_MS = DRAIN_MS + 10_000;
 
 /** The online process: NestJS on Fastify, listening once its clients are connected. */
 async function main(): Promise<void> {
@@ -18,14 +22,18 @@ async function main(): Promise<void> {
     { url, docs: `${url}/docs`, demo: options.demoPage ? `${url}/demo` : 'off' },
     'online service listening',
   );
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'online shutting down');
-    await app.close();
+    exitUnlessStoppedWithin(logger, SHUTDOWN_GRACE_MS, 'requests still open are dropped');
+    await closeApp(app);
     await platform.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

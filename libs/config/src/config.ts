@@ -43,8 +43,6 @@ const envSchema = z.object({
     .default('marquee-local-development-secret-change-me'),
   MARQUEE_JWKS_URL: z.url().optional(),
   MARQUEE_OFFLINE_PORT: port(3002),
-  // How the local stack runs Kafka, Cassandra, Temporal, nearline and the worker (libs/stack scheduling.ts).
-  MARQUEE_BACKGROUND_SCHEDULING: z.enum(['batch', 'normal']).default('batch'),
 });
 
 export interface MarqueeConfig {
@@ -67,8 +65,6 @@ export interface MarqueeConfig {
   auth: { secret: string; jwksUrl?: string };
   nearline: { port: number };
   offline: { port: number };
-  /** `batch`: the local stack runs its background processes under SCHED_BATCH; `normal`: as they are. */
-  backgroundScheduling: 'batch' | 'normal';
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +119,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
     auth: { secret: e.MARQUEE_JWT_SECRET, ...(e.MARQUEE_JWKS_URL ? { jwksUrl: e.MARQUEE_JWKS_URL } : {}) },
     nearline: { port: e.MARQUEE_NEARLINE_PORT },
     offline: { port: e.MARQUEE_OFFLINE_PORT },
-    backgroundScheduling: e.MARQUEE_BACKGROUND_SCHEDULING,
   };
 }

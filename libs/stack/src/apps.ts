@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MarqueeConfig } from '@marquee/config';
 import { stackPaths, tailOf } from './processes';
-import { launch, type Scheduling } from './scheduling';
 
 export type AppName = 'online' | 'nearline' | 'offline-worker';
 
@@ -14,7 +13,6 @@ export interface AppSpec {
   port: number;
   /** Flags for node (V8) itself, before the entry point. */
   nodeFlags?: string[];
-  scheduling: Scheduling;
 }
 
 /**
@@ -26,26 +24,14 @@ export interface AppSpec {
 const ONLINE_NODE_FLAGS = ['--heap-growing-percent=300'];
 
 export function appSpecs(config: MarqueeConfig): AppSpec[] {
-  const background = config.backgroundScheduling;
   return [
-    {
-      name: 'nearline',
-      entry: 'apps/nearline/src/main.js',
-      port: config.nearline.port,
-      scheduling: background,
-    },
-    {
-      name: 'offline-worker',
-      entry: 'apps/offline/src/worker.js',
-      port: config.offline.port,
-      scheduling: background,
-    },
+    { name: 'nearline', entry: 'apps/nearline/src/main.js', port: config.nearline.port },
+    { name: 'offline-worker', entry: 'apps/offline/src/worker.js', port: config.offline.port },
     {
       name: 'online',
       entry: 'apps/online/src/main.js',
       port: config.online.port,
       nodeFlags: ONLINE_NODE_FLAGS,
-      scheduling: 'normal',
     },
   ];
 }
@@ -101,16 +87,13 @@ export class AppSupervisor {
         }
         fs.mkdirSync(path.dirname(logFile), { recursive: true });
         const out = fs.openSync(logFile, 'a');
-        const how = launch(
-          process.execPath,
-          [...(spec.nodeFlags ?? []), path.join(dist, spec.entry)],
-          spec.scheduling,
-        );
-        const child = spawn(how.command, how.args, { env: process.env, stdio: ['ignore', out, out] });
+        const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), path.join(dist, spec.entry)], {
+          env: process.env,
+          stdio: ['ignore', out, out],
+        });
         fs.closeSync(out);
         this.apps.push({ spec, child, logFile });
-        const scheduled = how.scheduling === 'batch' ? ', batch scheduling' : '';
-        this.log(`${spec.name}: starting (pid ${String(child.pid)}${scheduled}, log ${logFile})`);
+        this.log(`${spec.name}: starting (pid ${String(child.pid)}, log ${logFile})`);
         const deadline = Date.now() + 120_000;
         while (!(await httpOk(health))) {
           if (child.exitCode !== null) {

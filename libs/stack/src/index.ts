@@ -3,4 +3,3 @@ export * from './health';
 export * from './processes';
 export * from './stack';
 export * from './apps';
-export * from './scheduling';

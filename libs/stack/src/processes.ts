@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, type Scheduling } from './scheduling';
 
 /** Where the stack keeps pid files and logs, under the state directory. */
 export function stackPaths(stateDir: string, name: string) {
@@ -37,22 +36,20 @@ export function runFetch(script: string, env: Record<string, string>): void {
 }
 
 /**
- * Starts a run script detached in its own process group, under `scheduling`, logging to `logFile`,
- * and records its pid. The group lets `stop` end the JVM or binary the script execs, and nothing else.
+ * Starts a run script detached in its own process group, logging to `logFile`, and records its pid.
+ * The group lets `stop` end the JVM or binary the script execs, and nothing else.
  */
 export function startDetached(
   script: string,
   env: Record<string, string>,
   pidFile: string,
   logFile: string,
-  scheduling: Scheduling = 'normal',
-): { pid: number; scheduling: Scheduling } {
+): number {
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'a');
   fs.writeSync(log, `\n=== ${new Date().toISOString()} starting ${path.basename(script)} ===\n`);
-  const how = launch('bash', [script], scheduling);
-  const child = spawn(how.command, how.args, {
+  const child = spawn('bash', [script], {
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', log, log],
@@ -61,7 +58,7 @@ export function startDetached(
   if (!child.pid) throw new Error(`could not spawn ${script}`);
   child.unref();
   fs.writeFileSync(pidFile, `${child.pid}\n`);
-  return { pid: child.pid, scheduling: how.scheduling };
+  return child.pid;
 }
 
 /** SIGTERM to the process group, then SIGKILL after `graceMs`. Resolves once it is gone. */

@@ -1,5 +1,4 @@
 import type { MarqueeConfig } from '@marquee/config';
-import type { Scheduling } from './scheduling';
 
 export type ServerName = 'memcached' | 'temporal' | 'kafka' | 'cassandra';
 
@@ -12,13 +11,11 @@ export interface ServerSpec {
   env: Record<string, string>;
   /** How long a cold start may take on a 2-core machine. */
   startTimeoutMs: number;
-  scheduling: Scheduling;
 }
 
 /** The four servers of the local stack, in start order (quick ones first). */
 export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
   const common = { MARQUEE_STATE_DIR: config.stateDir, MARQUEE_CACHE_DIR: config.cacheDir };
-  const background = config.backgroundScheduling;
   return [
     {
       name: 'memcached',
@@ -27,8 +24,6 @@ export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
       ports: { memcached: config.memcached.port },
       env: { ...common, MARQUEE_MEMCACHED_PORT: String(config.memcached.port) },
       startTimeoutMs: 15_000,
-      // On online's read path: its answers must not wait behind a batch slice.
-      scheduling: 'normal',
     },
     {
       name: 'temporal',
@@ -41,7 +36,6 @@ export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
         MARQUEE_TEMPORAL_UI_PORT: String(config.temporal.uiPort),
       },
       startTimeoutMs: 60_000,
-      scheduling: background,
     },
     {
       name: 'kafka',
@@ -54,7 +48,6 @@ export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
         MARQUEE_KAFKA_CONTROLLER_PORT: String(config.kafka.controllerPort),
       },
       startTimeoutMs: 120_000,
-      scheduling: background,
     },
     {
       name: 'cassandra',
@@ -72,7 +65,6 @@ export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
         MARQUEE_CASSANDRA_JMX_PORT: String(config.cassandra.jmxPort),
       },
       startTimeoutMs: 240_000,
-      scheduling: background,
     },
   ];
 }

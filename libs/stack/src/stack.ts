@@ -108,19 +108,10 @@ export class LocalStack {
     await Promise.all(
       toStart.map(async (spec) => {
         const paths = stackPaths(this.config.stateDir, spec.name);
-        const earlier = runningPid(paths.pidFile);
-        const { pid, scheduling } =
-          earlier !== undefined
-            ? { pid: earlier, scheduling: null }
-            : startDetached(
-                path.join(this.scripts, spec.runScript),
-                spec.env,
-                paths.pidFile,
-                paths.logFile,
-                spec.scheduling,
-              );
-        const how = scheduling === 'batch' ? ', batch scheduling' : '';
-        this.log(`${spec.name}: starting (pid ${pid}${how}, log ${paths.logFile})`);
+        const pid =
+          runningPid(paths.pidFile) ??
+          startDetached(path.join(this.scripts, spec.runScript), spec.env, paths.pidFile, paths.logFile);
+        this.log(`${spec.name}: starting (pid ${pid}, log ${paths.logFile})`);
         const detail = await waitHealthy(spec, this.config, pid, paths.logFile);
         this.log(`${spec.name}: healthy (${detail})`);
         started.push(spec.name);

@@ -3,8 +3,8 @@ import {
   createLogger,
   createRegistry,
   errorContext,
-  exitUnlessStoppedWithin,
   startOpsServer,
+  stopOnSignals,
 } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
 import { startNearlineService } from '@marquee/ingest';
@@ -46,20 +46,17 @@ async function main(): Promise<void> {
     },
   });
   logger.info({ port: ops.port }, 'nearline ops endpoint listening (/metrics, /health, /ready)');
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'nearline shutting down: finishing the batch in progress');
-    exitUnlessStoppedWithin(logger, SHUTDOWN_GRACE_MS, 'uncommitted plays are re-delivered');
-    await service.stop();
-    await ops.close();
-    await platform.close();
-    logger.info('nearline stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(logger, {
+    message: 'nearline shutting down: finishing the batch in progress',
+    graceMs: SHUTDOWN_GRACE_MS,
+    lost: 'uncommitted plays are re-delivered',
+    stop: async () => {
+      await service.stop();
+      await ops.close();
+      await platform.close();
+      logger.info('nearline stopped');
+    },
+  });
 }
 
 main().catch((error: unknown) => {

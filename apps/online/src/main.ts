@@ -1,5 +1,5 @@
 import { loadConfig } from '@marquee/config';
-import { createLogger, createRegistry, errorContext, exitUnlessStoppedWithin } from '@marquee/observability';
+import { createLogger, createRegistry, errorContext, stopOnSignals } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
 import { createOnlineApp } from './app';
 import { closeApp, DRAIN_MS } from './close-app';
@@ -22,18 +22,15 @@ async function main(): Promise<void> {
     { url, docs: `${url}/docs`, demo: options.demoPage ? `${url}/demo` : 'off' },
     'online service listening',
   );
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'online shutting down');
-    exitUnlessStoppedWithin(logger, SHUTDOWN_GRACE_MS, 'requests still open are dropped');
-    await closeApp(app);
-    await platform.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals(logger, {
+    message: 'online shutting down',
+    graceMs: SHUTDOWN_GRACE_MS,
+    lost: 'requests still open are dropped',
+    stop: async () => {
+      await closeApp(app);
+      await platform.close();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

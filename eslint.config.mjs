@@ -3,6 +3,60 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
+// Which process runs a project (scope) and which layer it is (type). Production code never reaches
+// tooling; online reaches the offline tier only through its client library; layers point downwards.
+const productionConstraints = [
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:online', onlyDependOnLibsWithTags: ['scope:online', 'scope:shared', 'type:client'] },
+  { sourceTag: 'scope:nearline', onlyDependOnLibsWithTags: ['scope:nearline', 'scope:shared'] },
+  { sourceTag: 'scope:offline', onlyDependOnLibsWithTags: ['scope:offline', 'scope:shared'] },
+  { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:core', 'type:data'] },
+  { sourceTag: 'type:model', onlyDependOnLibsWithTags: ['type:core', 'type:model'] },
+  { sourceTag: 'type:signals', onlyDependOnLibsWithTags: ['type:core', 'type:data', 'type:model'] },
+  { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:core', 'type:data', 'type:model'] },
+  {
+    sourceTag: 'type:feature',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:data',
+      'type:model',
+      'type:signals',
+      'type:client',
+      'type:feature',
+    ],
+  },
+  {
+    sourceTag: 'type:workflows',
+    onlyDependOnLibsWithTags: ['type:core', 'type:data', 'type:model', 'type:signals', 'type:client'],
+  },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:data',
+      'type:model',
+      'type:signals',
+      'type:client',
+      'type:feature',
+      'type:workflows',
+    ],
+  },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['*'] },
+];
+// Tests may also use the test kit, the synthetic data and the local stack.
+// A test may compose the tiers it exercises (an online test with nearline processing running).
+const testConstraints = productionConstraints.map((constraint) => ({
+  ...constraint,
+  onlyDependOnLibsWithTags: constraint.sourceTag.startsWith('scope:')
+    ? ['*']
+    : [...constraint.onlyDependOnLibsWithTags, 'type:feature', 'type:tooling'],
+}));
+const boundaries = (depConstraints) => ({ enforceBuildableLibDependency: false, allow: [], depConstraints });
+const testFiles = ['**/*.test.ts', '**/*.test-support.ts', '**/test-support.ts'];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'deploy/**', 'test-output/**'] },
   js.configs.recommended,
@@ -11,27 +65,19 @@ export default tseslint.config(
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      // Nx module boundaries: apps compose libraries, never each other; workflow code stays
-      // deterministic by importing only libraries (activity *types*), never apps.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:workflows'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:workflows'] },
-            { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:lib'] },
-          ],
-        },
-      ],
+      // Nx module boundaries: a scope says which process runs the code, a type what layer it is.
+      '@nx/enforce-module-boundaries': ['error', boundaries(productionConstraints)],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: testFiles,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(testConstraints)] },
+  },
+  {
+    files: ['workflows/src/**/*-pipeline.ts', 'workflows/src/all-workflows.ts', 'workflows/src/version.ts'],
     ignores: ['workflows/**/*.test.ts', 'workflows/**/*.test-support.ts'],
     rules: {
       // Workflow code is replayed: no Node APIs, no activity implementations.
@@ -44,7 +90,16 @@ export default tseslint.config(
               message: 'workflow code must be deterministic',
             },
           ],
-          paths: [{ name: '@marquee/runtime', message: 'import activity types from @marquee/pipeline only' }],
+          paths: [
+            {
+              name: '@marquee/storage',
+              message: 'workflow code orchestrates activities; it does not touch stores',
+            },
+            {
+              name: '@marquee/kafka',
+              message: 'workflow code orchestrates activities; it does not touch stores',
+            },
+          ],
         },
       ],
     },

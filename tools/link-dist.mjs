@@ -6,11 +6,21 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const dirs = manifest.workspaces.flatMap((pattern) => {
-  if (!pattern.endsWith('/*')) return [pattern];
-  const parent = pattern.slice(0, -2);
-  return fs.readdirSync(path.join(root, parent)).map((name) => `${parent}/${name}`);
-});
+// Workspace patterns are folders with `*` segments (`apps/*`, `libs/*/*`); expand one segment at a time.
+const expand = (pattern) =>
+  pattern.split('/').reduce(
+    (dirs, segment) =>
+      dirs.flatMap((dir) =>
+        segment !== '*'
+          ? [path.join(dir, segment)]
+          : fs
+              .readdirSync(path.join(root, dir), { withFileTypes: true })
+              .filter((entry) => entry.isDirectory())
+              .map((entry) => path.join(dir, entry.name)),
+      ),
+    [''],
+  );
+const dirs = manifest.workspaces.flatMap(expand);
 // An optional argument builds the links into another compiled tree (a scratch outDir).
 const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 let linked = 0;

@@ -1,12 +1,17 @@
-// `npm test` after build, lint and format: starts the local stack when it is not running (and
-// stops only what it started), isolates this run (its own keyspace, topics, task queue and cache
-// namespace), then runs every compiled *.test.js with node's test runner, one file at a time.
+// Runs the compiled tests of one tier, or of all three, with node's test runner, one file at a time.
+//   unit         *.test.js that are neither integration nor e2e: pure logic, no server started
+//   integration  *.integration.test.js: against the real servers of the local stack
+//   e2e          *.e2e.test.js: the apps as processes on the real servers
+//   all          the three (`npm test`)
+// For the tiers that need servers it starts the local stack when it is not running (and stops only
+// what it started), and isolates the run: its own keyspace, topics, task queue and cache namespace.
+// Further arguments keep only the test files whose path contains one of them.
 import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const cli = path.join(root, 'dist/apps/offline/src/cli/main.js');
+const cli = path.join(root, 'dist/apps/cli/src/main.js');
 
 function findTests(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -17,15 +22,31 @@ function findTests(dir) {
   });
 }
 
-const filter = process.argv.slice(2);
-const tests = ['apps', 'libs', 'signals', 'workflows']
+const TIERS = ['unit', 'integration', 'e2e', 'all'];
+const [tier = 'all', ...filter] = process.argv.slice(2);
+if (!TIERS.includes(tier)) {
+  console.error(`run-tests: unknown tier ${JSON.stringify(tier)}; expected one of ${TIERS.join(', ')}`);
+  process.exit(2);
+}
+const tierOf = (file) =>
+  file.endsWith('.integration.test.js') ? 'integration' : file.endsWith('.e2e.test.js') ? 'e2e' : 'unit';
+const tests = ['apps', 'libs', 'signals', 'workflows', 'tooling']
   .flatMap((dir) => findTests(path.join(root, 'dist', dir)))
+  .filter((file) => tier === 'all' || tierOf(file) === tier)
   .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
-  .sort();
+  .sort((a, b) => TIERS.indexOf(tierOf(a)) - TIERS.indexOf(tierOf(b)) || a.localeCompare(b));
 if (tests.length === 0) {
-  console.error('run-tests: no compiled tests found; run `npm run build` first');
+  console.error(`run-tests: no compiled ${tier} tests found; run \`npm run build\` first`);
   process.exit(1);
 }
+const needsServers = tests.some((file) => tierOf(file) !== 'unit');
+const testArgs = [
+  '--test',
+  '--test-concurrency=1',
+  '--test-reporter=spec',
+  '--test-timeout=300000',
+  ...tests,
+];
 
 const run = `t${Date.now().toString(36)}`;
 const env = {
@@ -40,6 +61,12 @@ const env = {
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
+
+if (!needsServers) {
+  // Pure logic: no stack, no isolation needed, and nothing to clean up.
+  const result = spawnSync(process.execPath, testArgs, { env, stdio: 'inherit', cwd: root });
+  process.exit(result.status ?? 1);
+}
 
 console.log('run-tests: starting the local stack where it is not running');
 const up = spawnSync(process.execPath, [cli, 'stack', 'up', '--json'], {
@@ -56,11 +83,7 @@ console.log(`run-tests: stack ready (started now: ${started.join(', ') || 'none'
 
 let status = 1;
 try {
-  const result = spawnSync(
-    process.execPath,
-    ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=300000', ...tests],
-    { env, stdio: 'inherit', cwd: root },
-  );
+  const result = spawnSync(process.execPath, testArgs, { env, stdio: 'inherit', cwd: root });
   status = result.status ?? 1;
 } finally {
   // Test topics are throwaway; delete them so runs do not accumulate partitions.

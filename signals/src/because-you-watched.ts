@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { ScoredList } from '@marquee/domain';
-import { CACHE_TTL_SECONDS, type Cache } from '@marquee/cache';
-import { encodeRankedList, rankedList, writeTimestampMicros, type Statement } from '@marquee/cassandra';
+import { CACHE_TTL_SECONDS, type Cache } from '@marquee/storage';
+import { encodeRankedList, rankedList, writeTimestampMicros, type Statement } from '@marquee/storage';
 
 /**
  * Signal: "Because you watched <title>": titles similar to the member's latest play.

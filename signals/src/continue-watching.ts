@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import { isFinished, type Play } from '@marquee/domain';
-import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
-import { writeTimestampMicros, type Statement } from '@marquee/cassandra';
+import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
+import { writeTimestampMicros, type Statement } from '@marquee/storage';
 
 /**
  * Signal: titles the member started and has not finished, with their positions.

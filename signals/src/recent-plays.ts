@@ -1,6 +1,6 @@
 import type { Play } from '@marquee/domain';
-import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/cache';
-import type { PlaysRepository, StoredPlay } from '@marquee/cassandra';
+import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
+import type { PlaysRepository, StoredPlay } from '@marquee/storage';
 
 /**
  * Signal: the member's most recent plays.

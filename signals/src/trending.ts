@@ -1,7 +1,7 @@
 import { types, type Client } from 'cassandra-driver';
 import type { Device, Play, ScoredList } from '@marquee/domain';
-import type { Cache } from '@marquee/cache';
-import { executeInBatches } from '@marquee/cassandra';
+import type { Cache } from '@marquee/storage';
+import { executeInBatches } from '@marquee/storage';
 
 /**
  * Signal: what is trending now, overall and per device type.

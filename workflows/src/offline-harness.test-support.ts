@@ -3,7 +3,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Consumer } from 'kafkajs';
 import type { MarqueeConfig } from '@marquee/config';
 import type { PublishedResult } from '@marquee/domain';
-import { createOfflineWorker } from '@marquee/pipeline';
+import { createOfflineWorker } from './worker';
 import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, uniqueId } from '@marquee/testkit';
 

@@ -7,7 +7,7 @@ import {
   stopOnSignals,
 } from '@marquee/observability';
 import { connectPlatform } from '@marquee/runtime';
-import { startNearlineService } from '@marquee/ingest';
+import { startNearlineService } from '@marquee/play-processing';
 import { nearlineOptionsFromEnv } from './nearline-options';
 
 /** How long nearline waits for memcached before counting it unavailable. */

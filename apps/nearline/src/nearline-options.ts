@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '@marquee/config';
 import { formatIssues, idSchema } from '@marquee/domain';
-import type { NearlineOptions } from '@marquee/ingest';
+import type { NearlineOptions } from '@marquee/play-processing';
 
 const envSchema = z.object({
   /** The same variable the online service reads, so both serve neighbours from one item-kNN model. */

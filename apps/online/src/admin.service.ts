@@ -1,9 +1,9 @@
 import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { Platform } from '@marquee/runtime';
-import { connectTemporal } from '@marquee/runtime';
+import { connectTemporal } from '@marquee/offline-client';
 
-type Pipeline = typeof import('@marquee/pipeline');
+type Pipeline = typeof import('@marquee/offline-client');
 
 /**
  * Operators' views: Temporal runs (connected on first use, so the service starts and serves pages
@@ -48,7 +48,7 @@ export class AdminService {
 
   // Imported on first use: the pipeline library brings the Temporal worker, which pages never need.
   private pipelineLib(): Promise<Pipeline> {
-    this.pipeline ??= import('@marquee/pipeline');
+    this.pipeline ??= import('@marquee/offline-client');
     return this.pipeline;
   }
 

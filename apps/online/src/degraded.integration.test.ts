@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Cache } from '@marquee/cache';
+import { Cache } from '@marquee/storage';
 import {
   BlobStore,
   CatalogRepository,
@@ -10,9 +10,9 @@ import {
   PlaysRepository,
   RegistrationsRepository,
   createCassandraClient,
-} from '@marquee/cassandra';
-import { ReferenceData } from '@marquee/online-context';
-import { RowsService, type RowsPage } from '@marquee/rows';
+} from '@marquee/storage';
+import { ReferenceData } from '@marquee/pages';
+import { RowsService, type RowsPage } from '@marquee/pages';
 import type { Platform } from '@marquee/runtime';
 import {
   BecauseYouWatchedSignal,

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { chromium, type Browser } from 'playwright-core';
-import { startNearlineService } from '@marquee/ingest';
+import { startNearlineService } from '@marquee/play-processing';
 import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, createRegistry, uniqueId } from '@marquee/testkit';
 import { createOnlineApp } from './app';

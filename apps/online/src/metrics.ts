@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
-import type { Cache } from '@marquee/cache';
+import type { Cache } from '@marquee/storage';
 import { counter, histogram } from '@marquee/observability';
-import type { RowsObserver } from '@marquee/rows';
+import type { RowsObserver } from '@marquee/pages';
 
 /** Request latency per route and status, for every route (Fastify's own clock, from request to response). */
 export function observeRequests(fastify: FastifyInstance, registry: Registry): void {

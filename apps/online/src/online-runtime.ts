@@ -7,8 +7,8 @@ import {
   listenToMemberUpdates,
   listenToPublishedResults,
   type TopicListener,
-} from '@marquee/online-context';
-import { RowsService } from '@marquee/rows';
+} from '@marquee/pages';
+import { RowsService } from '@marquee/pages';
 import type { Platform } from '@marquee/runtime';
 import { rowsObserver } from './metrics';
 import type { OnlineOptions } from './online-options';

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AFFINITIES_LIST, AffinitiesRepository } from '@marquee/affinities';
-import { startNearlineService } from '@marquee/ingest';
+import { AFFINITIES_LIST, AffinitiesRepository } from '@marquee/storage';
+import { startNearlineService } from '@marquee/play-processing';
 import { announceResult } from '@marquee/kafka';
-import type { RowsPage } from '@marquee/rows';
+import type { RowsPage } from '@marquee/pages';
 import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, createRegistry, uniqueId, waitFor } from '@marquee/testkit';
 import { createOnlineApp } from './app';

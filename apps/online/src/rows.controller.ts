@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { requireMember, type Principal } from '@marquee/auth';
 import { parseOrThrow } from '@marquee/domain';
-import type { RecommendationsPage } from '@marquee/rows';
+import type { RecommendationsPage } from '@marquee/pages';
 import { Allow, Caller } from './auth/access';
 import type { OnlineRuntime } from './online-runtime';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from './openapi';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEVICES, idSchema, playSchema } from '@marquee/domain';
 import { ROLES } from '@marquee/auth';
-import { isTimeZone } from '@marquee/rows';
+import { isTimeZone } from '@marquee/pages';
 
 /** Request schemas validate at the edge; response schemas document the answers (OpenAPI). */
 

@@ -1,7 +1,7 @@
 import { buildMatrix, getAlgorithm } from '@marquee/algorithms';
 import { mintToken, type Role } from '@marquee/auth';
-import { CACHE_TTL_SECONDS, cacheKeys } from '@marquee/cache';
-import { GLOBAL_MEMBER } from '@marquee/cassandra';
+import { CACHE_TTL_SECONDS, cacheKeys } from '@marquee/storage';
+import { GLOBAL_MEMBER } from '@marquee/storage';
 import type { CatalogItem, Play } from '@marquee/domain';
 import type { Platform } from '@marquee/runtime';
 import { uniqueId } from '@marquee/testkit';

@@ -1,0 +1,193 @@
+import type { Command } from 'commander';
+import type { MarqueeConfig } from '@marquee/config';
+import { ValidationError } from '@marquee/domain';
+import { algorithmNames } from '@marquee/algorithms';
+import { createLogger } from '@marquee/observability';
+import { GATE_METRICS, listRuns, registerAlgorithm, unregisterAlgorithm } from '@marquee/offline-client';
+import { connectPlatform } from '@marquee/runtime';
+import { connectTemporal } from '@marquee/offline-client';
+import type { trainingPipeline } from '@marquee/workflows';
+import { oneOf, positiveInt, positiveNumber } from './options';
+
+function parseJsonFlag(flag: string, value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new ValidationError([`${flag}: not JSON (${(error as Error).message})`], 'flags');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ValidationError([`${flag}: must be a JSON object like '{"factors": 64}'`], 'flags');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** A number; its range (0..1, and the sum over registrations) is checked with every other flag. */
+function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new ValidationError([`--traffic: expected a share from 0 to 1, got '${value}'`], 'flags');
+  return n;
+}
+
+export function registerAlgorithmCommands(program: Command, config: () => MarqueeConfig): void {
+  const algorithms = program
+    .command('algorithms')
+    .description('register algorithms as scheduled Temporal pipelines with a traffic share');
+
+  algorithms
+    .command('register')
+    .description('register or update an algorithm: params, retraining schedule, share of traffic')
+    .requiredOption('--name <name>', 'registration (and list) name, e.g. als-64')
+    .requiredOption('--algorithm <algorithm>', `one of the built-ins (${algorithmNames().join(', ')})`)
+    .option('--params <json>', 'algorithm params as a JSON object', '{}')
+    .requiredOption(
+      '--schedule <schedule>',
+      "retraining schedule: 6h, 30m, 1d or a cron expression '0 3 * * *'",
+    )
+    .requiredOption('--traffic <share>', 'share of members, 0..1', share)
+    .option('--k <n>', 'list length per member', positiveInt(1000), 100)
+    .option('--gate-metric <metric>', 'metric the gate compares', oneOf(GATE_METRICS), 'ndcg')
+    .option(
+      '--gate-tolerance <share>',
+      'publish when within this share of the champion',
+      positiveNumber,
+      0.02,
+    )
+    .option('--json', 'print one JSON object')
+    .action(
+      async (opts: {
+        name: string;
+        algorithm: string;
+        params: string;
+        schedule: string;
+        traffic: number;
+        k: number;
+        gateMetric: (typeof GATE_METRICS)[number];
+        gateTolerance: number;
+        json?: boolean;
+      }) => {
+        const c = config();
+        const params = parseJsonFlag('--params', opts.params);
+        const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
+        const temporal = await connectTemporal(c);
+        try {
+          const registration = await registerAlgorithm(
+            {
+              registrations: platform.registrations,
+              temporal: temporal.client,
+              taskQueue: c.temporal.taskQueue,
+            },
+            {
+              name: opts.name,
+              algorithm: opts.algorithm,
+              params,
+              schedule: opts.schedule,
+              traffic: opts.traffic,
+              k: opts.k,
+              gateMetric: opts.gateMetric,
+              gateTolerance: opts.gateTolerance,
+            },
+          );
+          if (opts.json) console.log(JSON.stringify(registration));
+          else
+            console.log(
+              `registered ${registration.name}: ${registration.algorithm} ${JSON.stringify(registration.params)}, schedule ${registration.schedule} (Temporal schedule train-${registration.name}), traffic ${registration.traffic}`,
+            );
+        } finally {
+          await temporal.close();
+          await platform.close();
+        }
+      },
+    );
+
+  algorithms
+    .command('list')
+    .description('registered algorithms with their latest run and champion version')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const c = config();
+      const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
+      const temporal = await connectTemporal(c);
+      try {
+        const runs = await listRuns(temporal.client, { type: 'trainingPipeline', limit: 500 });
+        const rows = await Promise.all(
+          (await platform.registrations.list()).map(async (r) => ({
+            ...r,
+            latestRun: runs.find((run) => run.workflowId.startsWith(`train-${r.name}`)) ?? null,
+            champion: (await platform.lists.champion(r.name))?.version ?? null,
+          })),
+        );
+        if (opts.json) return console.log(JSON.stringify({ algorithms: rows }));
+        if (rows.length === 0)
+          return console.log('no algorithms registered; see marquee algorithms register --help');
+        for (const r of rows) {
+          console.log(
+            `${r.name.padEnd(16)} ${r.algorithm.padEnd(11)} traffic ${r.traffic.toFixed(2)}  every ${r.schedule.padEnd(10)} champion ${r.champion ?? '-'}`,
+          );
+          console.log(
+            `${''.padEnd(16)} params ${JSON.stringify(r.params)}  latest run ${r.latestRun ? `${r.latestRun.workflowId} ${r.latestRun.status}` : '-'}`,
+          );
+        }
+      } finally {
+        await temporal.close();
+        await platform.close();
+      }
+    });
+
+  algorithms
+    .command('run')
+    .description("run a registered algorithm's pipeline now (train, evaluate, gate, batch-score, publish)")
+    .argument('<name>', 'registration name')
+    .option('--shard-size <n>', 'members per batch-scoring shard', positiveInt(1_000_000), 5000)
+    .option('--no-wait', 'start it and return')
+    .option('--json', 'print one JSON object')
+    .action(async (name: string, opts: { shardSize: number; wait: boolean; json?: boolean }) => {
+      const c = config();
+      const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
+      const temporal = await connectTemporal(c);
+      try {
+        const registration = await platform.registrations.get(name);
+        if (!registration)
+          throw new ValidationError([`<name>: no algorithm is registered as '${name}'`], 'arguments');
+        const workflowId = `train-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        const handle = await temporal.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+          taskQueue: c.temporal.taskQueue,
+          workflowId,
+          args: [{ registration: name, k: registration.k, shardSize: opts.shardSize }],
+        });
+        if (!opts.wait)
+          return console.log(opts.json ? JSON.stringify({ workflowId }) : `started ${workflowId}`);
+        if (!opts.json) console.error(`started ${workflowId}; waiting (needs a running offline worker)`);
+        const result = await handle.result();
+        if (opts.json)
+          console.log(
+            JSON.stringify({ workflowId, status: (await handle.describe()).status.name, ...result }),
+          );
+        else
+          console.log(
+            `${result.published ? 'published' : 'not published'} ${result.version}: ${result.gate.reason}`,
+          );
+      } finally {
+        await temporal.close();
+        await platform.close();
+      }
+    });
+
+  algorithms
+    .command('remove')
+    .description('delete a registration and its schedule (its published lists stay until they expire)')
+    .argument('<name>', 'registration name')
+    .action(async (name: string) => {
+      const c = config();
+      const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
+      const temporal = await connectTemporal(c);
+      try {
+        await unregisterAlgorithm({ registrations: platform.registrations, temporal: temporal.client }, name);
+        console.log(`removed ${name}`);
+      } finally {
+        await temporal.close();
+        await platform.close();
+      }
+    });
+}

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import type { MarqueeConfig } from '@marquee/config';
+import { DEFAULT_ONLINE_BENCH, runOnlineBench } from '@marquee/bench';
+import { positiveInt } from './options';
+
+/** `marquee bench online`: the running online service against a bare Fastify route (issue 5). */
+export function registerOnlineBench(bench: Command, config: () => MarqueeConfig): void {
+  bench
+    .command('online')
+    .description(
+      'load the running online service with random demo members and valid tokens: saturation (closed loop) ' +
+        'and latency at a fixed rate (open loop), each beside a bare Fastify route returning a page of the same size',
+    )
+    .option(
+      '--members <n>',
+      'demo members to request (m1..mN)',
+      positiveInt(1_000_000),
+      DEFAULT_ONLINE_BENCH.members,
+    )
+    .option(
+      '--connections <n>',
+      'saturation connections',
+      positiveInt(10_000),
+      DEFAULT_ONLINE_BENCH.connections,
+    )
+    .option(
+      '--duration <s>',
+      'seconds of each saturation phase',
+      positiveInt(3600),
+      DEFAULT_ONLINE_BENCH.saturationSeconds,
+    )
+    .option(
+      '--rate <n>',
+      'requests per second of the latency phase',
+      positiveInt(100_000),
+      DEFAULT_ONLINE_BENCH.rate,
+    )
+    .option(
+      '--latency-duration <s>',
+      'seconds of each latency phase',
+      positiveInt(3600),
+      DEFAULT_ONLINE_BENCH.latencySeconds,
+    )
+    .option('--warmup <s>', 'seconds of warm-up', positiveInt(600), DEFAULT_ONLINE_BENCH.warmupSeconds)
+    .option('--json', 'print one JSON object')
+    .action(
+      async (opts: {
+        members: number;
+        connections: number;
+        duration: number;
+        rate: number;
+        latencyDuration: number;
+        warmup: number;
+        json?: boolean;
+      }) => {
+        // Progress goes to stderr so that --json leaves stdout to the result alone.
+        const result = await runOnlineBench(
+          config(),
+          {
+            members: opts.members,
+            connections: opts.connections,
+            saturationSeconds: opts.duration,
+            rate: opts.rate,
+            latencySeconds: opts.latencyDuration,
+            warmupSeconds: opts.warmup,
+          },
+          (line) => console.error(line),
+        );
+        console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+      },
+    );
+}

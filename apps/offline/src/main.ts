@@ -1,0 +1,49 @@
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { loadConfig } from '@marquee/config';
+import { createLogger, createRegistry, errorContext, gauge, startOpsServer } from '@marquee/observability';
+import { connectPlatform } from '@marquee/runtime';
+import { createOfflineWorker } from '@marquee/workflows';
+import { initTensorBackend } from '@marquee/tensor';
+
+/** The offline process: a Temporal worker on the offline task queue, with `/metrics` and health. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, 'marquee-offline');
+  const logger = createLogger('offline-worker');
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
+  const registry = createRegistry('offline');
+  const backend = await initTensorBackend();
+  gauge(registry, 'marquee_tensor_backend', 'Tensor backend in use (1 for the chosen one)', ['backend']).set(
+    { backend: backend.backend },
+    1,
+  );
+  logger.info(
+    { backend: backend.backend, provider: backend.provider, skipped: backend.skipped },
+    'tensor backend chosen',
+  );
+  const platform = await connectPlatform(config, logger);
+  const worker = await createOfflineWorker(platform);
+  const ops = await startOpsServer({
+    host: config.host,
+    port: config.offline.port,
+    registry,
+    ready: async () => ({ ok: worker.getState() === 'RUNNING', worker: worker.getState() }),
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue, port: ops.port }, 'offline worker running');
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'offline worker shutting down');
+    worker.shutdown();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  await worker.run();
+  await ops.close();
+  await platform.close();
+}
+
+main().catch((error: unknown) => {
+  createLogger('offline-worker').fatal(errorContext(error), 'offline worker failed');
+  process.exit(1);
+});

@@ -1,2 +1,0 @@
-export * from './affinities';
-export * from './affinities-repository';

@@ -1,0 +1,6 @@
+export * from './ids';
+export * from './validation';
+export * from './play';
+export * from './catalog';
+export * from './rows';
+export * from './affinities';

@@ -1,5 +1,0 @@
-export * from './ids';
-export * from './validation';
-export * from './play';
-export * from './catalog';
-export * from './rows';

@@ -1,0 +1,101 @@
+import type { Counter } from 'prom-client';
+import type { ScoredList } from '@marquee/domain';
+import type { ListsRepository, Statement, StoredPlay } from '@marquee/storage';
+import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
+import type { Logger } from '@marquee/observability';
+import type { FoldInChampion } from './champion-models';
+import { foldInTopPicks } from './fold-in';
+
+/** A member's Top picks under one fold-in champion. */
+export interface TopPicks {
+  champion: FoldInChampion;
+  list: ScoredList;
+}
+
+/** How much of a member's history the fold-in reads: the most recent plays, newest first. */
+export const FOLD_IN_HISTORY = 500;
+
+/**
+ * Top picks, nearline: after each play the member is folded into every fold-in champion (ALS) and
+ * their list is rewritten under that champion's current version, in Cassandra `list_entries` and
+ * memcached, the same rows the offline batch scorer writes and the online rows read. The list is
+ * computed from the stored history, so a redelivered or reordered play gives the same result.
+ * PlayProcessor sends `statements` with the member's other writes, then `cacheAndCount`.
+ */
+export class TopPicksWriter {
+  constructor(
+    private readonly deps: {
+      lists: ListsRepository;
+      cache: Cache;
+      logger: Logger;
+      foldIns: Counter;
+    },
+  ) {}
+
+  /** The member folded into each champion; a champion that cannot fold them in is left out (and counted). */
+  compute(
+    memberId: string,
+    history: readonly StoredPlay[],
+    champions: readonly FoldInChampion[],
+  ): TopPicks[] {
+    const picks: TopPicks[] = [];
+    for (const champion of champions) {
+      let list;
+      try {
+        list = foldInTopPicks(champion, history);
+      } catch (error) {
+        // A numerical failure must not stall the partition: the member keeps their last list.
+        this.deps.foldIns.inc({ registration: champion.registration, outcome: 'error' });
+        this.deps.logger.error(
+          {
+            memberId,
+            registration: champion.registration,
+            version: champion.version,
+            error: (error as Error).message,
+          },
+          'fold-in failed; the member keeps their previous Top picks',
+        );
+        continue;
+      }
+      if (!list) {
+        this.deps.foldIns.inc({ registration: champion.registration, outcome: 'no-known-titles' });
+        continue;
+      }
+      picks.push({ champion, list });
+    }
+    return picks;
+  }
+
+  statements(memberId: string, picks: readonly TopPicks[]): Statement[] {
+    return picks.map(({ champion, list }) =>
+      this.deps.lists.entryStatement(champion.registration, champion.version, memberId, list),
+    );
+  }
+
+  /** After the Cassandra writes: the hot copies, and the fold-ins counted. */
+  async cacheAndCount(memberId: string, picks: readonly TopPicks[]): Promise<void> {
+    await Promise.all(
+      picks.map(({ champion, list }) =>
+        this.deps.cache.setJson(
+          cacheKeys.listEntry(champion.registration, champion.version, memberId),
+          list,
+          CACHE_TTL_SECONDS.list,
+        ),
+      ),
+    );
+    for (const { champion } of picks)
+      this.deps.foldIns.inc({ registration: champion.registration, outcome: 'folded' });
+  }
+
+  /** Copies the member's stored lists back into memcached (after the cache was unavailable). */
+  async refill(memberId: string, champions: readonly FoldInChampion[]): Promise<void> {
+    await Promise.all(
+      champions.map(async (champion) => {
+        const list = await this.deps.lists.readEntry(champion.registration, champion.version, memberId);
+        const key = cacheKeys.listEntry(champion.registration, champion.version, memberId);
+        if (list) await this.deps.cache.setJson(key, list, CACHE_TTL_SECONDS.list);
+        else await this.deps.cache.delete(key);
+      }),
+    );
+  }
+}

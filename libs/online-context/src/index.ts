@@ -1,4 +1,0 @@
-export * from './list-reader';
-export * from './reference-data';
-export * from './similar-items';
-export * from './results-listener';

@@ -1,0 +1,315 @@
+import type { Device, ScoredList } from '@marquee/domain';
+import type { Cache } from '@marquee/storage';
+import type { ListsRepository } from '@marquee/storage';
+import { CONTROL, assignVariant } from '@marquee/experiments';
+import { readListEntry } from './list-reader';
+import type { ReferenceData } from './reference-data';
+import type { SimilarItems } from './similar-items';
+import type {
+  BecauseYouWatched,
+  BecauseYouWatchedSignal,
+  ContinueWatchingEntry,
+  ContinueWatchingSignal,
+  RecentPlay,
+  RecentPlaysSignal,
+} from '@marquee/signals';
+import { blendPage, type BlendInput, type PageRow } from './blend';
+import { pageContext, type PageContext } from './context';
+import { Deadline, type Outcome } from './deadline';
+import { LastPages } from './last-pages';
+import { NearCache } from './near-cache';
+import { Fallbacks, RowSources, sessionPlays } from './row-sources';
+
+/** The experiment whose variants (the registrations) pick a member's lists. */
+export const ROWS_EXPERIMENT = 'rows';
+
+export interface RowsDeps {
+  reference: ReferenceData;
+  similar?: SimilarItems;
+  cache: Cache;
+  lists: ListsRepository;
+  continueWatching: ContinueWatchingSignal;
+  recentPlays: RecentPlaysSignal;
+  becauseYouWatched: BecauseYouWatchedSignal;
+}
+
+/** Hooks for metrics: every read's outcome, every fallback taken, every page served. */
+export interface RowsObserver {
+  read(source: string, outcome: 'ok' | 'late' | 'failed'): void;
+  fallback(row: string, to: string): void;
+  page(degraded: boolean): void;
+}
+
+export interface RowsServiceOptions {
+  /** The page's budget for store reads; what is late is filled from fallbacks. */
+  deadlineMs?: number;
+  /** Members whose last served page is kept for fallbacks. */
+  lastPages?: number;
+  /** How long a member's signal reads are shared by their requests (0: every request reads). */
+  signalsTtlMs?: number;
+  observer?: RowsObserver;
+}
+
+export interface PageRequest {
+  memberId: string;
+  device: Device;
+  rows: number;
+  itemsPerRow: number;
+  timeZone?: string;
+  now?: Date;
+}
+
+export interface VariantInfo {
+  experiment: string;
+  /** A registration's name, or `control` (the popular list). */
+  name: string;
+  list: string;
+  version?: string;
+}
+
+export interface RowsPage {
+  memberId: string;
+  variant: VariantInfo;
+  context: PageContext & { sessionPlays: number; affinitiesVersion: string | null };
+  rows: PageRow[];
+  /** Every store, signal, model or fallback that served a row. */
+  sources: string[];
+  /** True when a read failed or was late and a fallback stood in; `fallbacks` says which and why. */
+  degraded: boolean;
+  fallbacks: string[];
+  servedAt: string;
+  elapsedMs: number;
+}
+
+/** A page without the time it is served at. */
+type PageBody = Omit<RowsPage, 'servedAt' | 'elapsedMs'>;
+/**
+ * Pages are kept (near cache, last pages) as the JSON that is sent: one string per page, serialized
+ * once, cheap for the garbage collector; each answer only appends its own time.
+ */
+interface ComposedPage {
+  json: string;
+}
+
+export interface RecommendationsPage {
+  memberId: string;
+  variant: VariantInfo;
+  source: string;
+  degraded: boolean;
+  items: Array<{ itemId: string; title: string; score: number }>;
+}
+
+const elapsedSince = (started: number) => Math.round((performance.now() - started) * 100) / 100;
+
+const noObserver: RowsObserver = { read: () => undefined, fallback: () => undefined, page: () => undefined };
+
+/**
+ * The online page: assigns the member's variant, reads their list and signals in parallel under one
+ * deadline (memcached first, Cassandra behind it), fills what failed or was late from the last served
+ * page or the popular list in memory, and blends them with what is kept in memory (catalog, trending
+ * per device, affinities). It never throws for a store.
+ */
+export class RowsService {
+  private readonly lastPages: LastPages;
+  private readonly sources: RowSources;
+  private readonly observer: RowsObserver;
+  private readonly deadlineMs: number;
+  private readonly nearCache: NearCache<
+    {
+      continueWatching: Promise<ContinueWatchingEntry[]>;
+      recentPlays: Promise<RecentPlay[]>;
+      becauseYouWatched: Promise<BecauseYouWatched | null>;
+    },
+    ComposedPage
+  >;
+
+  constructor(
+    private readonly deps: RowsDeps,
+    options: RowsServiceOptions = {},
+  ) {
+    this.deadlineMs = options.deadlineMs ?? 50;
+    this.lastPages = new LastPages(options.lastPages ?? 5000);
+    this.observer = options.observer ?? noObserver;
+    this.nearCache = new NearCache(options.signalsTtlMs ?? 0);
+    this.sources = new RowSources({ ...deps, lastPages: this.lastPages });
+  }
+
+  /** A play of the member went through this instance: their next page reads fresh signals. */
+  forget(memberId: string): void {
+    this.nearCache.forget(memberId);
+  }
+
+  /** Nearline rewrote the member's rows: their next page is blended from fresh reads. */
+  invalidate(memberId: string): void {
+    this.nearCache.drop(memberId);
+  }
+
+  /** A new version of a list was published: every page is blended afresh. */
+  invalidateAll(): void {
+    this.nearCache.clear();
+  }
+
+  variantOf(memberId: string): VariantInfo {
+    const { reference } = this.deps;
+    const name = assignVariant(memberId, ROWS_EXPERIMENT, reference.variants);
+    const list = name === CONTROL ? reference.popularListName : name;
+    const version = name === CONTROL ? reference.popular?.version : reference.championVersion(name);
+    return { experiment: ROWS_EXPERIMENT, name, list, ...(version ? { version } : {}) };
+  }
+
+  async page(request: PageRequest): Promise<RowsPage> {
+    const started = performance.now();
+    const { page, now } = await this.compose(request);
+    return {
+      ...(JSON.parse(page.json) as PageBody),
+      servedAt: now.toISOString(),
+      elapsedMs: elapsedSince(started),
+    };
+  }
+
+  /**
+   * The same page as JSON, ready to send: a page kept in the near cache is serialized once, and each
+   * answer only appends its own time.
+   */
+  async pageJson(request: PageRequest): Promise<string> {
+    const started = performance.now();
+    const { page, now } = await this.compose(request);
+    return `${page.json.slice(0, -1)},"servedAt":"${now.toISOString()}","elapsedMs":${elapsedSince(started)}}`;
+  }
+
+  private async compose(request: PageRequest): Promise<{ page: ComposedPage; now: Date }> {
+    const { memberId } = request;
+    const now = request.now ?? new Date();
+    const context = pageContext(request.device, now, request.timeZone);
+    const pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}`;
+    const kept = this.nearCache.servable(memberId, pageKey, now.getTime());
+    if (kept) {
+      // A page past its time is served once more while the next one is blended off the request;
+      // a refresh that fails leaves it to age out, then a request blends in line.
+      if (kept.refresh) void this.blend(request, now, context, pageKey).catch(() => undefined);
+      this.observer.page(false);
+      return { page: kept.page, now };
+    }
+    return { page: await this.blend(request, now, context, pageKey), now };
+  }
+
+  /** Reads the member's lists and signals (through the near cache) and blends the page. */
+  private async blend(
+    request: PageRequest,
+    now: Date,
+    context: PageContext,
+    pageKey: string,
+  ): Promise<ComposedPage> {
+    const { memberId } = request;
+    const variant = this.variantOf(memberId);
+    const personal = variant.name !== CONTROL;
+    const deadline = new Deadline(this.deadlineMs);
+    const signals = this.nearCache.reads(memberId, now.getTime(), () => ({
+      continueWatching: this.deps.continueWatching.read(memberId),
+      recentPlays: this.deps.recentPlays.read(memberId),
+      becauseYouWatched: this.deps.becauseYouWatched.read(memberId),
+    }));
+    const [continueWatching, recentPlays, becauseYouWatched, list] = await Promise.all([
+      this.read('continue_watching', deadline, signals.continueWatching),
+      this.read('recent_plays', deadline, signals.recentPlays),
+      this.read('because_you_watched', deadline, signals.becauseYouWatched),
+      personal && variant.version
+        ? this.read('list', deadline, readListEntry(this.deps, variant.list, variant.version, memberId))
+        : null,
+    ]);
+    deadline.clear();
+
+    const fallbacks = new Fallbacks(this.observer, this.deadlineMs);
+    const recent = recentPlays.ok ? recentPlays.value : [];
+    if (!recentPlays.ok)
+      fallbacks.take('watched', 'continue watching only', `recent plays ${fallbacks.why(recentPlays)}`);
+    const input: BlendInput = {
+      context,
+      rows: request.rows,
+      itemsPerRow: request.itemsPerRow,
+      continueWatching: this.sources.continueWatching(memberId, continueWatching, fallbacks),
+      watched: new Set([
+        ...recent.map((p) => p.itemId),
+        ...(continueWatching.ok ? continueWatching.value.map((e) => e.itemId) : []),
+      ]),
+      topPicks: this.sources.topPicks(memberId, variant, list, fallbacks),
+      becauseYouWatched: this.sources.becauseYouWatched(memberId, becauseYouWatched, recent, fallbacks),
+      trending: this.sources.trending(request.device),
+      catalog: this.deps.reference.catalog,
+      titlesByGenre: this.deps.reference.titlesByGenre,
+      affinities: this.deps.reference.affinities,
+      taste: this.sources.taste(recent),
+    };
+    const rows = blendPage(input);
+    const degraded = fallbacks.notes.length > 0;
+    this.observer.page(degraded);
+    const body: PageBody = {
+      memberId,
+      variant,
+      context: {
+        ...context,
+        sessionPlays: sessionPlays(recent, now.getTime()),
+        affinitiesVersion: this.deps.reference.affinities.version,
+      },
+      rows,
+      sources: [...new Set(rows.map((r) => r.source))],
+      degraded,
+      fallbacks: fallbacks.notes,
+    };
+    const page = { json: JSON.stringify(body) };
+    // A degraded page is not kept: the next request tries the stores again, and it never replaces the
+    // member's last page as the fallback.
+    if (!degraded) {
+      this.nearCache.keepPage(memberId, signals, pageKey, page);
+      this.lastPages.remember(memberId, page.json);
+    }
+    return page;
+  }
+
+  /** The member's raw list for their variant (the popular list for the control group). */
+  async recommendations(memberId: string, k: number): Promise<RecommendationsPage> {
+    const variant = this.variantOf(memberId);
+    const title = (itemId: string) => this.deps.reference.catalog.get(itemId)?.title ?? itemId;
+    const shape = (list: ScoredList) =>
+      list.itemIds
+        .slice(0, k)
+        .map((itemId, i) => ({ itemId, title: title(itemId), score: list.scores[i] ?? 0 }));
+    const popular = this.deps.reference.popular;
+    if (variant.name !== CONTROL) {
+      const deadline = new Deadline(this.deadlineMs);
+      const entry = variant.version
+        ? await this.read('list', deadline, readListEntry(this.deps, variant.list, variant.version, memberId))
+        : null;
+      deadline.clear();
+      if (entry?.ok && entry.value)
+        return {
+          memberId,
+          variant,
+          source: entry.value.source,
+          degraded: false,
+          items: shape(entry.value.list),
+        };
+      this.observer.fallback('recommendations', 'popular-memory');
+      return {
+        memberId,
+        variant,
+        source: 'fallback:popular-memory',
+        degraded: true,
+        items: popular ? shape(popular.list) : [],
+      };
+    }
+    return {
+      memberId,
+      variant,
+      source: 'memory:popular',
+      degraded: false,
+      items: popular ? shape(popular.list) : [],
+    };
+  }
+
+  private async read<T>(source: string, deadline: Deadline, read: Promise<T>): Promise<Outcome<T>> {
+    const outcome = await deadline.race(read);
+    this.observer.read(source, outcome.ok ? 'ok' : outcome.why);
+    return outcome;
+  }
+}

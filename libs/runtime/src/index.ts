@@ -1,2 +1,0 @@
-export * from './platform';
-export * from './temporal';

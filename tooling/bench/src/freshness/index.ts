@@ -1,0 +1,4 @@
+export * from './freshness';
+export * from './prepare';
+export * from './rows-client';
+export * from './stream';

@@ -1,0 +1,4 @@
+export * from './training';
+export * from './online';
+export * from './freshness';
+export * from './percentiles';

@@ -1,0 +1,99 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { percentileOfSorted } from '../percentiles';
+import { openLoop, percentiles } from './open-loop';
+
+describe('open-loop load at a fixed rate', () => {
+  it('takes nearest-rank percentiles', () => {
+    const values = Float64Array.from({ length: 100 }, (_, i) => 100 - i);
+    assert.deepEqual(percentiles(values), { p50Ms: 50, p90Ms: 90, p99Ms: 99 });
+    assert.equal(percentileOfSorted(Float64Array.of(7), 0.99), 7);
+  });
+
+  it('offers exactly rate × duration requests and counts every answer', async () => {
+    let served = 0;
+    const server = http.createServer((request, response) => {
+      served += 1;
+      response.writeHead(request.url?.endsWith('/missing') ? 404 : 200).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await openLoop({
+        origin: `http://127.0.0.1:${port}`,
+        rate: 200,
+        durationMs: 500,
+        request: (i) => ({ path: i % 4 === 0 ? '/missing' : '/ok', headers: {} }),
+      });
+      assert.equal(result.sent, 100);
+      assert.equal(result.completed, 100);
+      assert.equal(served, 100);
+      assert.equal(result.non2xx, 25);
+      assert.equal(result.errors, 0);
+      assert.ok(result.p50Ms <= result.p90Ms && result.p90Ms <= result.p99Ms);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('offers the warm-up at the same rate but measures and counts only the window after it', async () => {
+    const paths: string[] = [];
+    const server = http.createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(200).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const started = performance.now();
+      const result = await openLoop({
+        origin: `http://127.0.0.1:${port}`,
+        rate: 200,
+        warmupMs: 250,
+        durationMs: 250,
+        request: (i) => ({ path: i < 50 ? '/warm' : '/measured', headers: {} }),
+      });
+      assert.equal(paths.filter((p) => p === '/warm').length, 50);
+      assert.equal(paths.filter((p) => p === '/measured').length, 50);
+      assert.equal(result.sent, 50);
+      assert.equal(result.completed, 50);
+      assert.ok(performance.now() - started >= 490, 'the window starts after the warm-up');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('counts refused connections as errors instead of failing', async () => {
+    const result = await openLoop({
+      origin: 'http://127.0.0.1:1',
+      rate: 100,
+      durationMs: 100,
+      request: () => ({ path: '/', headers: {} }),
+    });
+    assert.equal(result.errors, result.sent);
+  });
+
+  it('counts a request unanswered within the timeout as an error', async () => {
+    const server = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await openLoop({
+        origin: `http://127.0.0.1:${port}`,
+        rate: 50,
+        durationMs: 100,
+        timeoutMs: 200,
+        request: () => ({ path: '/silent', headers: {} }),
+      });
+      assert.equal(result.sent, 5);
+      assert.equal(result.completed, 5);
+      assert.equal(result.errors, 5);
+      assert.ok(result.p50Ms >= 200, `timed out requests are measured until they fail (${result.p50Ms} ms)`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

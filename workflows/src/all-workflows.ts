@@ -1,0 +1,3 @@
+// The worker bundles this file: workflow code only, deterministic, no activity implementations.
+export * from './training/training-pipeline';
+export * from './popularity/popularity-pipeline';

@@ -1,0 +1,117 @@
+import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import type { GateDecision, ShardResult, TrainingActivities } from './training-activities';
+import type { PublishedResult } from '@marquee/domain';
+import { versionFor } from '../version';
+
+export interface TrainingPipelineInput {
+  /** The registered algorithm (marquee algorithms register --name …). */
+  registration: string;
+  /** List length per member. */
+  k?: number;
+  /** Members per batch-scoring shard; shards run in parallel across workers. */
+  shardSize?: number;
+}
+
+export interface TrainingPipelineResult {
+  registration: string;
+  version: string;
+  metrics: Record<string, number>;
+  gate: GateDecision;
+  published: PublishedResult | null;
+}
+
+const NON_RETRYABLE = ['InvalidParams', 'UnknownAlgorithm', 'EmptyDataset', 'CorruptArtifact'];
+const retry: RetryPolicy = {
+  initialInterval: '2 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 4,
+  nonRetryableErrorTypes: NON_RETRYABLE,
+};
+
+const quick = proxyActivities<TrainingActivities>({ startToCloseTimeout: '5 minutes', retry });
+const heavy = proxyActivities<TrainingActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '5 minutes',
+  retry,
+});
+const scoring = proxyActivities<TrainingActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry,
+});
+
+/** Parallel shards in flight at once: enough to keep every worker busy without flooding the queue. */
+const SHARDS_IN_FLIGHT = 8;
+
+/**
+ * One registered algorithm's offline pipeline: snapshot interactions → train → evaluate on a holdout →
+ * gate against the champion → batch-score every member in shards → publish. Publishing is the last
+ * step, so a failed or gated run leaves the champion untouched.
+ */
+export async function trainingPipeline(input: TrainingPipelineInput): Promise<TrainingPipelineResult> {
+  const info = workflowInfo();
+  const version = versionFor(info.runStartTime, info.runId);
+  const k = input.k ?? 100;
+  const shardSize = input.shardSize ?? 5000;
+  if (!Number.isInteger(k) || k < 1 || k > 1000)
+    throw ApplicationFailure.nonRetryable(`k must be 1..1000, got ${k}`, 'InvalidParams');
+  if (!Number.isInteger(shardSize) || shardSize < 100) {
+    throw ApplicationFailure.nonRetryable(
+      `shardSize must be an integer of at least 100, got ${shardSize}`,
+      'InvalidParams',
+    );
+  }
+  const registration = input.registration;
+  try {
+    const snapshot = await heavy.snapshotInteractions({ workflowId: info.workflowId });
+    const trained = await heavy.trainModel({ registration, version, snapshot, workflowId: info.workflowId });
+    const metrics = await heavy.evaluateModel({ trained, snapshot, k: Math.min(k, 10) });
+    const gate = await quick.gateModel({ registration, version, metrics });
+    if (!gate.publish) return { registration, version, metrics, gate, published: null };
+
+    const ranges: Array<[number, number]> = [];
+    for (let start = 0; start < snapshot.window.members; start += shardSize) {
+      ranges.push([start, Math.min(snapshot.window.members, start + shardSize)]);
+    }
+    const shards: ShardResult[] = [];
+    for (let i = 0; i < ranges.length; i += SHARDS_IN_FLIGHT) {
+      const wave = ranges.slice(i, i + SHARDS_IN_FLIGHT);
+      shards.push(
+        ...(await Promise.all(
+          wave.map(([start, end]) =>
+            scoring.scoreShard({
+              registration,
+              version,
+              artifact: trained.artifact,
+              snapshot,
+              start,
+              end,
+              k,
+            }),
+          ),
+        )),
+      );
+    }
+    const published = await quick.publishModel({
+      registration,
+      version,
+      algorithm: trained.algorithm,
+      workflowId: info.workflowId,
+      shards,
+      metrics,
+      items: snapshot.window.items,
+    });
+    return { registration, version, metrics, gate, published };
+  } catch (error) {
+    await quick.markModelFailed({ registration, version, reason: causeOf(error) });
+    throw error;
+  }
+}
+
+function causeOf(error: unknown): string {
+  const messages: string[] = [];
+  for (let e = error as Error | undefined; e && messages.length < 4; e = e.cause as Error | undefined)
+    messages.push(e.message);
+  return messages.join(': ');
+}

@@ -11,3 +11,4 @@ export * from './cassandra/registrations-repository';
 export * from './cache/cache';
 export * from './cache/keys';
 export * from './cassandra/affinities-repository';
+export * from './lists/list-store';

@@ -5,10 +5,9 @@ import type { Command } from 'commander';
 import { Client, Connection } from '@temporalio/client';
 import type { MarqueeConfig } from '@marquee/config';
 import { DEVICES, ValidationError, parseOrThrow, playSchema, type Play } from '@marquee/domain';
-import { createKafka, ensureTopics, publishPlays, topicsFor } from '@marquee/kafka';
+import { PRODUCER_OPTIONS, createKafka, ensureTopics, publishPlays, topicsFor } from '@marquee/kafka';
 import { createCassandraClient, migrate } from '@marquee/storage';
 import { createLogger } from '@marquee/observability';
-import { connectPlatform } from '@marquee/runtime';
 import { generateDataset } from '@marquee/synthetic';
 import type { popularityPipeline } from '@marquee/workflows';
 import { oneOf, positiveInt, positiveNumber } from './options';
@@ -41,6 +40,30 @@ async function readPlaysFile(file: string): Promise<Play[]> {
   return plays;
 }
 
+/** Creates the topics where missing (idempotent); only Kafka is needed. */
+async function createTopics(c: MarqueeConfig): Promise<string[]> {
+  const admin = createKafka(c.kafka, createLogger('cli', 'warn', true)).admin();
+  await admin.connect();
+  try {
+    return await ensureTopics(admin, topicsFor(c.kafka.topicPrefix));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Publishes plays in batches of 500 through an idempotent producer; publishing needs Kafka alone. */
+async function publishToKafka(c: MarqueeConfig, plays: readonly Play[]): Promise<void> {
+  await createTopics(c);
+  const producer = createKafka(c.kafka, createLogger('cli', 'warn', true)).producer(PRODUCER_OPTIONS);
+  await producer.connect();
+  try {
+    const topics = topicsFor(c.kafka.topicPrefix);
+    for (let i = 0; i < plays.length; i += 500) await publishPlays(producer, topics, plays.slice(i, i + 500));
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 export function registerPlatformCommands(program: Command, config: () => MarqueeConfig): void {
   program
     .command('migrate')
@@ -61,15 +84,8 @@ export function registerPlatformCommands(program: Command, config: () => Marquee
     .command('create')
     .description('create plays (6 partitions), plays.dlq and results.published where missing')
     .action(async () => {
-      const c = config();
-      const admin = createKafka(c.kafka, createLogger('cli', 'warn', true)).admin();
-      await admin.connect();
-      try {
-        const created = await ensureTopics(admin, topicsFor(c.kafka.topicPrefix));
-        console.log(created.length ? `created ${created.join(', ')}` : 'topics exist');
-      } finally {
-        await admin.disconnect();
-      }
+      const created = await createTopics(config());
+      console.log(created.length ? `created ${created.join(', ')}` : 'topics exist');
     });
   topics
     .command('delete-prefixed')
@@ -161,14 +177,8 @@ export function registerPlatformCommands(program: Command, config: () => Marquee
             ),
           ];
         }
-        const platform = await connectPlatform(config(), createLogger('cli', 'warn', true));
-        try {
-          for (let i = 0; i < plays.length; i += 500)
-            await publishPlays(platform.producer, platform.topics, plays.slice(i, i + 500));
-          console.log(`published ${plays.length} play(s) to plays`);
-        } finally {
-          await platform.close();
-        }
+        await publishToKafka(config(), plays);
+        console.log(`published ${plays.length} play(s) to plays`);
       },
     );
 

@@ -1,6 +1,16 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
-import { runScoreBench, runTrainBench, type ScoreBenchResult, type TrainBenchResult } from '@marquee/bench';
+import {
+  runScoreBench,
+  runTrainBench,
+  type ScoreBenchOptions,
+  type ScoreBenchResult,
+  type TrainBenchOptions,
+  type TrainBenchResult,
+} from '@marquee/bench';
+
+/** A benchmark's flags: its options but where the baseline lives and where progress goes, and --json. */
+type Flags<T> = Omit<T, 'cacheDir' | 'log'> & { json?: boolean };
 import { wholeNumber } from './options';
 
 /** A number flag in (min, max]; the error names the flag. */
@@ -72,22 +82,11 @@ export function registerBenchCommands(program: Command, config: () => MarqueeCon
     .option('--alpha <x>', 'confidence weight: c = 1 + alpha·plays', positive('--alpha', 1e6), 1)
     .option('--seed <n>', 'seeds the matrix and the initial factors', wholeNumber('--seed', 0, 0xffffffff), 1)
     .option('--json', 'print one JSON object (progress goes to stderr)')
-    .action(
-      async (opts: {
-        interactions: number;
-        factors: number;
-        iterations: number;
-        threads: number;
-        regularization: number;
-        alpha: number;
-        seed: number;
-        json?: boolean;
-      }) => {
-        const result = await runTrainBench({ ...opts, cacheDir: config().cacheDir, log: stderr });
-        if (opts.json) console.log(JSON.stringify(result));
-        else printTrain(result);
-      },
-    );
+    .action(async (opts: Flags<TrainBenchOptions>) => {
+      const result = await runTrainBench({ ...opts, cacheDir: config().cacheDir, log: stderr });
+      if (opts.json) console.log(JSON.stringify(result));
+      else printTrain(result);
+    });
   bench
     .command('score')
     .description('top-k over the whole catalog for every member: the batch scorer against numpy')
@@ -97,17 +96,12 @@ export function registerBenchCommands(program: Command, config: () => MarqueeCon
     .option('--k <n>', 'titles kept per member', wholeNumber('--k', 1, 10_000), 100)
     .option('--seed <n>', 'seeds the random factors', wholeNumber('--seed', 0, 0xffffffff), 1)
     .option('--json', 'print one JSON object (progress goes to stderr)')
-    .action(
-      async (
-        opts: { members: number; items: number; factors: number; k: number; seed: number; json?: boolean },
-        command: Command,
-      ) => {
-        if (opts.k > opts.items)
-          command.error(`error: --k (${opts.k}) must not exceed --items (${opts.items})`);
-        const result = await runScoreBench({ ...opts, cacheDir: config().cacheDir, log: stderr });
-        if (opts.json) console.log(JSON.stringify(result));
-        else printScore(result);
-      },
-    );
+    .action(async (opts: Flags<ScoreBenchOptions>, command: Command) => {
+      if (opts.k > opts.items)
+        command.error(`error: --k (${opts.k}) must not exceed --items (${opts.items})`);
+      const result = await runScoreBench({ ...opts, cacheDir: config().cacheDir, log: stderr });
+      if (opts.json) console.log(JSON.stringify(result));
+      else printScore(result);
+    });
   return bench;
 }

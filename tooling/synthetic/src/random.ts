@@ -1,14 +1,4 @@
-/** mulberry32: a small, fast, seedable PRNG so generated data is identical for a seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '@marquee/algorithms';
 
 /** Draws an index from cumulative weights by binary search. */
 export function drawIndex(cumulative: Float64Array, random: () => number): number {

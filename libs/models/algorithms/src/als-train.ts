@@ -4,6 +4,7 @@ import { paddedFactors } from './als-kernels';
 import { InlineExecutor, WorkerExecutor, type AlsExecutor } from './als-pool';
 import { transpose, type InteractionMatrix } from './matrix';
 import { sharedMemory } from './wasm-asm';
+import { seededRandom } from './random';
 
 export interface AlsTrainOptions {
   factors: number;
@@ -23,18 +24,6 @@ export interface AlsFactors {
   loss?: number;
 }
 
-/** mulberry32, so a seed gives the same factors on every machine. */
-function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** implicit's initialisation: member factors, then title factors, uniform in [0, 0.01). */
 export function alsInitialFactors(
   numUsers: number,
@@ -42,7 +31,7 @@ export function alsInitialFactors(
   factors: number,
   seed: number,
 ): { userFactors: Float32Array; itemFactors: Float32Array } {
-  const random = seededUniform(seed);
+  const random = seededRandom(seed);
   const userFactors = new Float32Array(numUsers * factors);
   const itemFactors = new Float32Array(numItems * factors);
   for (let j = 0; j < userFactors.length; j++) userFactors[j] = random() * 0.01;

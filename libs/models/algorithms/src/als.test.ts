@@ -4,18 +4,7 @@ import { als, alsParams, type AlsModel, type AlsParams } from './als';
 import { instantiateKernels } from './als-kernels';
 import { sharedMemory } from './wasm-asm';
 import { buildMatrix, type Interaction, type InteractionMatrix } from './matrix';
-
-/** mulberry32 */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from './random';
 
 const CLUSTERS = 4;
 const MEMBERS_PER_CLUSTER = 30;

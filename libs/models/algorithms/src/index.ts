@@ -12,3 +12,4 @@ export * from './item-knn';
 export * from './bpr';
 export * from './registry';
 export * from './affinities';
+export * from './random';

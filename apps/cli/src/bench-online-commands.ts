@@ -3,7 +3,7 @@ import type { MarqueeConfig } from '@marquee/config';
 import { DEFAULT_ONLINE_BENCH, runOnlineBench } from '@marquee/bench';
 import { positiveInt } from './options';
 
-/** `marquee bench online`: the running online service against a bare Fastify route (issue 5). */
+/** `marquee bench online`: the running online service against a bare Fastify route. */
 export function registerOnlineBench(bench: Command, config: () => MarqueeConfig): void {
   bench
     .command('online')

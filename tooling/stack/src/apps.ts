@@ -19,7 +19,7 @@ export interface AppSpec {
  * Online lets its old generation grow to 4× what survives a full collection (V8 picks 1.1–4× by
  * itself, and picked about 1.5× here): the near cache's pages reach it steadily, and each full
  * collection, with its concurrent marking on the other core, held requests for 30–60 ms. At 2,000
- * req/s that was most of the p99 (README, online benchmark). Its live data is about 50 MB.
+ * req/s that was most of the p99 (docs/benchmarks.md). Its live data is about 50 MB.
  */
 const ONLINE_NODE_FLAGS = ['--heap-growing-percent=300'];
 

@@ -32,7 +32,7 @@ export interface SaturationResult {
   non2xx: number;
 }
 
-/** The JSON `marquee bench online --json` prints (issue 5). */
+/** The JSON `marquee bench online --json` prints. */
 export interface OnlineBenchResult {
   saturation: { ours: SaturationResult; bare: SaturationResult; rpsRatio: number };
   latency: { rate: number; ours: Percentiles; bare: Percentiles };

@@ -6,7 +6,7 @@ import type { NeighbourChampion } from './champion-models';
 import type { SignalWrite } from './signal-write';
 
 /** Titles kept in "Because you watched <title>". */
-export const BECAUSE_YOU_WATCHED_LENGTH = 20;
+const BECAUSE_YOU_WATCHED_LENGTH = 20;
 /** Neighbours read per source title: enough that the row stays full after removing what was watched. */
 const NEIGHBOURS_READ = 100;
 

@@ -1,3 +1,3 @@
 export * from './consumer-lag';
 export * from './nearline-service';
-export { NEARLINE_GROUP, nearlineGroup } from './plays-consumer';
+export { nearlineGroup } from './plays-consumer';

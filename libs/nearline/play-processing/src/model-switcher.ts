@@ -90,7 +90,7 @@ export class ModelSwitcher {
   }
 
   /** Reloads the champions and re-folds recently active members of what switched; never throws. */
-  async switchModels(why: string): Promise<ModelSwitch[]> {
+  private async switchModels(why: string): Promise<ModelSwitch[]> {
     let switches: ModelSwitch[];
     try {
       switches = await this.deps.models.refresh();

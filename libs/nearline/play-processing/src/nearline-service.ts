@@ -72,11 +72,8 @@ export interface NearlineOptions {
 }
 
 export interface NearlineService {
-  groupId: string;
   /** The champion models plays are applied against right now. */
   models: () => ModelSet;
-  /** Reloads champions now (as on results.published); resolves with the registrations that switched. */
-  switchModels: () => Promise<Array<{ registration: string; from: string | null; to: string }>>;
   /** Members waiting for a memcached refill. */
   cacheRepairPending: () => number;
   stop: () => Promise<void>;
@@ -196,9 +193,7 @@ export async function startNearlineService(
     'nearline consuming plays',
   );
   return {
-    groupId,
     models: () => models.current(),
-    switchModels: () => switcher.switchModels('requested'),
     cacheRepairPending: () => cacheRepair.size,
     stop: async () => {
       // Plays first (the batch in progress finishes and commits), then what serves them.

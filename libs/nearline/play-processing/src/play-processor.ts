@@ -58,12 +58,13 @@ export class PlayProcessor {
   }
 
   /**
-   * The `applied` plays and what derives from `history` (which includes them), in three steps:
-   * every part's Cassandra statements go in one request and, at the same time, every part's hot
-   * copies are written. Pages read the hot copies, so a play shows without waiting for Cassandra
-   * (whose GC pauses and compactions would otherwise be every play's latency). When the Cassandra
-   * write fails the whole member is retried, rewriting both (idempotent), and the kept history is
-   * updated only after it succeeded (`applyMember` forgets it otherwise).
+   * The `applied` plays and what derives from `history` (which includes them): the watch history,
+   * Top picks and "Because you watched". Their Cassandra statements go in one request and, at the
+   * same time, their hot copies are written. Pages read the hot copies, so a play shows without
+   * waiting for Cassandra (whose GC pauses and compactions would otherwise be every play's
+   * latency). When the Cassandra write fails the whole member is retried, rewriting both
+   * (idempotent), and the kept history is updated only after it succeeded (`applyMember` forgets
+   * it otherwise).
    */
   private async write(
     memberId: string,

@@ -34,7 +34,10 @@ export interface BatchHandlerDeps {
   locks: MemberLocks;
   limiter: Limiter;
   recentMembers: RecentMembers;
-  metrics: NearlineMetrics;
+  metrics: Pick<
+    NearlineMetrics,
+    'batchSize' | 'plays' | 'deadLetters' | 'retries' | 'processing' | 'latency'
+  >;
   logger: Logger;
 }
 

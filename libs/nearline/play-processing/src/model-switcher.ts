@@ -35,7 +35,7 @@ export class ModelSwitcher {
       processor: PlayProcessor;
       locks: MemberLocks;
       recentMembers: RecentMembers;
-      metrics: NearlineMetrics;
+      metrics: Pick<NearlineMetrics, 'models' | 'modelSwitches'>;
       logger: Logger;
       groupPrefix: string;
       /** Reload on this period too, in case an announcement was missed. */

@@ -57,7 +57,7 @@ export class PlaysConsumer {
       topics: Topics;
       handler: BatchHandler;
       logger: Logger;
-      metrics: NearlineMetrics;
+      metrics: Pick<NearlineMetrics, 'pauses'>;
       groupId: string;
       fromBeginning: boolean;
       /** The group rebalanced: what was kept about members of other partitions may be stale. */

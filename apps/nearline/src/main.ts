@@ -6,12 +6,9 @@ import {
   startOpsServer,
   stopOnSignals,
 } from '@marquee/observability';
-import { connectPlatform } from '@marquee/runtime';
-import { startNearlineService } from '@marquee/play-processing';
+import { nearlineGroup, startNearlineService } from '@marquee/play-processing';
 import { nearlineOptionsFromEnv } from './nearline-options';
-
-/** How long nearline waits for memcached before counting it unavailable. */
-const NEARLINE_CACHE_TIMEOUT_MS = 500;
+import { connectNearlineStores } from './nearline-stores';
 
 /** A stop that takes longer than this (a store hanging mid-batch) ends the process anyway; Kafka re-delivers. */
 const SHUTDOWN_GRACE_MS = 20_000;
@@ -22,21 +19,21 @@ async function main(): Promise<void> {
   const options = nearlineOptionsFromEnv(process.env);
   const logger = createLogger('nearline');
   const registry = createRegistry('nearline');
-  // Nearline writes hot copies in bursts (a batch of members at once) on a busy event loop; the
-  // online's 50 ms read deadline would count those as memcached failures and skip the cache for a
-  // while, so nearline gives memcached longer. A down memcached still fails at once (refused).
-  const platform = await connectPlatform(config, logger, { cacheTimeoutMs: NEARLINE_CACHE_TIMEOUT_MS });
-  const service = await startNearlineService(platform, registry, options);
+  const stores = await connectNearlineStores(config, logger);
+  const service = await startNearlineService(stores, registry, {
+    ...options,
+    groupId: options.groupId ?? nearlineGroup(config.kafka.topicPrefix),
+  });
   const ops = await startOpsServer({
     host: config.host,
     port: config.nearline.port,
     registry,
     ready: async () => {
-      await platform.cassandra.execute('SELECT now() FROM system.local');
+      await stores.cassandra.execute('SELECT now() FROM system.local');
       const models = service.models();
       return {
         ok: true,
-        cache: platform.cache.available ? 'up' : 'cooling down',
+        cache: stores.cache.available ? 'up' : 'cooling down',
         cacheRefillPending: service.cacheRepairPending(),
         topPicks: models.foldIn.map((c) => ({ registration: c.registration, version: c.version })),
         becauseYouWatched: models.neighbours
@@ -53,7 +50,7 @@ async function main(): Promise<void> {
     stop: async () => {
       await service.stop();
       await ops.close();
-      await platform.close();
+      await stores.close();
       logger.info('nearline stopped');
     },
   });

@@ -1,26 +1,33 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
 import { DLQ_HEADERS, type Topics } from './topics';
 
-/** Sends the original bytes of a bad message to `plays.dlq` with the reason in headers. */
+/** A message that cannot be processed, and why. */
+export interface DeadLetter {
+  message: KafkaMessage;
+  reason: string;
+}
+
+/**
+ * Sends bad messages of one partition to `plays.dlq` in one request: each with its original key and
+ * bytes, the reason and where it came from in headers.
+ */
 export async function sendToDeadLetters(
   producer: Producer,
   topics: Topics,
-  source: { topic: string; partition: number; message: KafkaMessage },
-  reason: string,
+  source: { topic: string; partition: number },
+  letters: readonly DeadLetter[],
 ): Promise<void> {
   await producer.send({
     topic: topics.playsDlq.name,
-    messages: [
-      {
-        key: source.message.key,
-        value: source.message.value,
-        headers: {
-          [DLQ_HEADERS.reason]: reason.slice(0, 2000),
-          [DLQ_HEADERS.topic]: source.topic,
-          [DLQ_HEADERS.partition]: String(source.partition),
-          [DLQ_HEADERS.offset]: source.message.offset,
-        },
+    messages: letters.map(({ message, reason }) => ({
+      key: message.key,
+      value: message.value,
+      headers: {
+        [DLQ_HEADERS.reason]: reason.slice(0, 2000),
+        [DLQ_HEADERS.topic]: source.topic,
+        [DLQ_HEADERS.partition]: String(source.partition),
+        [DLQ_HEADERS.offset]: message.offset,
       },
-    ],
+    })),
   });
 }

@@ -6,6 +6,7 @@ import type { Play } from '@marquee/domain';
 import { encodePlay } from '@marquee/domain';
 import type { PlaysRepository } from '@marquee/storage';
 import { topicsFor } from '@marquee/kafka';
+import type { TrendingSignal } from '@marquee/signals';
 import { createRegistry } from '@marquee/observability';
 import { BatchHandler } from './batch-handler';
 import type { KnownItems } from './known-items';
@@ -82,13 +83,13 @@ function handlerFor(
     } as unknown as PlayDedupe,
     histories: new MemberHistories(plays, keep),
     processor: {
-      countTrending: async () => undefined,
       applyMember: async (member: string, plays: Play[], onVisible?: () => void) => {
         if (failing.has(member)) throw new Error(`store down for ${member}`);
         onVisible?.();
         applied.push(...plays.map((p) => p.eventId));
       },
     } as unknown as PlayProcessor,
+    trending: { countNew: async () => 0 } as unknown as TrendingSignal,
     locks: new MemberLocks(),
     limiter: new Limiter(4),
     recentMembers: new RecentMembers(),

@@ -1,13 +1,15 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
 import type { Play } from '@marquee/domain';
-import { DLQ_HEADERS, type Topics } from '@marquee/kafka';
+import { sendToDeadLetters, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
+import type { TrendingSignal } from '@marquee/signals';
 import { admitMessage, unknownItemReason, type Admission } from './admission';
 import type { KnownItems } from './known-items';
 import { InFlight } from './in-flight';
 import type { Limiter } from './limiter';
 import type { MemberHistories } from './member-histories';
 import type { MemberLocks } from './member-locks';
+import { announceMembersUpdated } from './members-updated';
 import type { NearlineMetrics } from './nearline-metrics';
 import type { PlayDedupe } from './play-dedupe';
 import type { PlayProcessor } from './play-processor';
@@ -28,10 +30,14 @@ export interface BatchHandlerDeps {
   dedupe: PlayDedupe;
   histories: MemberHistories;
   processor: PlayProcessor;
+  trending: TrendingSignal;
   locks: MemberLocks;
   limiter: Limiter;
   recentMembers: RecentMembers;
-  metrics: NearlineMetrics;
+  metrics: Pick<
+    NearlineMetrics,
+    'batchSize' | 'plays' | 'deadLetters' | 'retries' | 'processing' | 'latency'
+  >;
   logger: Logger;
 }
 
@@ -108,7 +114,9 @@ export class BatchHandler {
       // The batch does not wait for the broker's acknowledgement of its announcement (about 10 ms
       // under load, and the last thing the partition's next fetch waited for).
       void this.announcing.track(
-        Promise.all(shown.map((s) => s.shownOrFailed)).then(() => this.announce(visible)),
+        Promise.all(shown.map((s) => s.shownOrFailed)).then(() =>
+          announceMembersUpdated(this.deps.producer, this.deps.topics, this.deps.logger, visible),
+        ),
       );
       await Promise.all(shown.map((s) => s.done));
       await this.finish(applied, counting, receivedAt, fail);
@@ -149,21 +157,12 @@ export class BatchHandler {
   private async deadLetter(topic: string, partition: number, entries: Entry[]): Promise<void> {
     const bad = entries.filter((e) => !e.admission.ok);
     if (bad.length === 0) return;
+    const letters = bad.map(({ message, admission }) => ({
+      message,
+      reason: admission.ok ? '' : admission.reason,
+    }));
     await withBackoff(
-      () =>
-        this.deps.producer.send({
-          topic: this.deps.topics.playsDlq.name,
-          messages: bad.map(({ message, admission }) => ({
-            key: message.key,
-            value: message.value,
-            headers: {
-              [DLQ_HEADERS.reason]: (admission.ok ? '' : admission.reason).slice(0, 2000),
-              [DLQ_HEADERS.topic]: topic,
-              [DLQ_HEADERS.partition]: String(partition),
-              [DLQ_HEADERS.offset]: message.offset,
-            },
-          })),
-        }),
+      () => sendToDeadLetters(this.deps.producer, this.deps.topics, { topic, partition }, letters),
       { attempts: 3, initialMs: 100, maxMs: 1000 },
     );
     for (const { message, admission } of bad) {
@@ -218,28 +217,8 @@ export class BatchHandler {
     return lanes;
   }
 
-  /**
-   * Tells online instances which members' rows were just rewritten (one message per batch), so a
-   * page they keep in memory is not served for longer. Best effort: a page is at most the near
-   * cache's TTL stale anyway.
-   */
-  private async announce(memberIds: readonly string[]): Promise<void> {
-    if (memberIds.length === 0) return;
-    try {
-      await this.deps.producer.send({
-        topic: this.deps.topics.membersUpdated.name,
-        messages: [{ value: JSON.stringify({ members: memberIds, at: Date.now() }) }],
-      });
-    } catch (error) {
-      this.deps.logger.warn(
-        { members: memberIds.length, error: (error as Error).message },
-        'members.updated not sent; online pages catch up within their near-cache TTL',
-      );
-    }
-  }
-
   /** A store write, retried with backoff a few times (each retry counted) before it counts as failed. */
-  private retried(write: () => Promise<void>): Promise<void> {
+  private retried<T>(write: () => Promise<T>): Promise<T> {
     return withBackoff(write, {
       attempts: 3,
       initialMs: 100,
@@ -264,7 +243,9 @@ export class BatchHandler {
     );
     if (plays.length === 0) return null;
     try {
-      await this.retried(() => this.deps.processor.countTrending(plays));
+      // Counters are the one write that is not idempotent: the dedupe by event id keeps them to one
+      // count per play, except when a member's writes fail after the batch was counted.
+      await this.retried(() => this.deps.trending.countNew(plays));
       return null;
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));

@@ -4,6 +4,13 @@ import type { Logger } from '@marquee/observability';
 import type { MemberLocks } from './member-locks';
 import type { PlayProcessor } from './play-processor';
 
+/** How often the pending members are refilled while memcached answers. */
+const INTERVAL_MS = 500;
+/** Members refilled per round. */
+const ROUND = 200;
+/** Members remembered at most; past it the oldest are dropped (their copies expire by TTL). */
+const CAPACITY = 1_000_000;
+
 /**
  * Refills memcached for members whose hot copies could not be written while it was unavailable,
  * once it answers again. Without this a copy written before an outage would be served stale until
@@ -21,17 +28,13 @@ export class CacheRepair {
       locks: MemberLocks;
       gauge: Gauge;
       logger: Logger;
-      intervalMs?: number;
-      /** Members remembered at most; past it the oldest are dropped (their copies expire by TTL). */
-      capacity?: number;
     },
   ) {}
 
   mark(memberId: string): void {
     this.pending.delete(memberId);
     this.pending.add(memberId);
-    if (this.pending.size > (this.deps.capacity ?? 1_000_000))
-      this.pending.delete(this.pending.values().next().value as string);
+    if (this.pending.size > CAPACITY) this.pending.delete(this.pending.values().next().value as string);
     this.deps.gauge.set(this.pending.size);
   }
 
@@ -40,7 +43,7 @@ export class CacheRepair {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 500);
+    this.timer = setInterval(() => void this.tick(), INTERVAL_MS);
   }
 
   stop(): void {
@@ -48,13 +51,13 @@ export class CacheRepair {
     this.timer = null;
   }
 
-  /** One round: up to 200 members, while the cache answers. */
-  async tick(): Promise<number> {
-    if (this.running || this.pending.size === 0 || !this.deps.cache.available) return 0;
+  /** One round: up to ROUND members, while the cache answers. */
+  private async tick(): Promise<void> {
+    if (this.running || this.pending.size === 0 || !this.deps.cache.available) return;
     this.running = true;
     let refilled = 0;
     try {
-      const members = [...this.pending].slice(0, 200);
+      const members = [...this.pending].slice(0, ROUND);
       for (const m of members) this.pending.delete(m);
       await Promise.all(
         members.map(async (memberId) => {
@@ -74,6 +77,5 @@ export class CacheRepair {
       this.running = false;
       this.deps.gauge.set(this.pending.size);
     }
-    return refilled;
   }
 }

@@ -19,7 +19,10 @@ export async function groupLag(admin: Admin, groupId: string, topic: string): Pr
   return lag;
 }
 
-/** Samples the group's lag every `intervalMs` into a gauge; keeps the last values while the broker is away. */
+/** How often the lag is sampled. */
+const SAMPLE_MS = 2000;
+
+/** Samples the group's lag into a gauge; keeps the last values while the broker is away. */
 export class ConsumerLagProbe {
   private admin: Admin | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -31,7 +34,6 @@ export class ConsumerLagProbe {
       topic: string;
       gauge: Gauge;
       logger: Logger;
-      intervalMs?: number;
     },
   ) {}
 
@@ -50,7 +52,7 @@ export class ConsumerLagProbe {
         await this.admin?.disconnect().catch(() => undefined);
         this.admin = null;
       }
-      if (this.timer) this.timer = setTimeout(() => void tick(), this.options.intervalMs ?? 2000);
+      if (this.timer) this.timer = setTimeout(() => void tick(), SAMPLE_MS);
     };
     this.timer = setTimeout(() => void tick(), 0);
   }

@@ -1,11 +1,3 @@
-export * from './admission';
-export * from './batch-handler';
-export * from './champion-models';
 export * from './consumer-lag';
-export * from './fold-in';
-export * from './nearline-metrics';
 export * from './nearline-service';
-export * from './play-processor';
-export * from './plays-consumer';
-export * from './retry';
-export * from './top-picks';
+export { nearlineGroup } from './plays-consumer';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PlaysRepository, StoredPlay } from '@marquee/storage';
 import type { Play } from '@marquee/domain';
-import { MemberHistories, mergeHistory, storedPlay } from './member-histories';
+import { MemberHistories, insertPlays, storedPlay } from './member-histories';
 
 const play = (eventId: string, at: string, itemId = 'i1'): Play => ({
   eventId,
@@ -13,6 +13,10 @@ const play = (eventId: string, at: string, itemId = 'i1'): Play => ({
   positionMs: 1,
   durationMs: 10,
 });
+
+/** `history` with `plays` stored into it (a copy; see insertPlays). */
+const mergeHistory = (history: readonly StoredPlay[], plays: readonly Play[], limit: number): StoredPlay[] =>
+  insertPlays(history.slice(), plays, limit);
 
 describe('member histories kept in process', () => {
   it('merges new plays as the partition orders them: newest first, event id ascending, capped', () => {

@@ -45,15 +45,6 @@ export function insertPlays(history: StoredPlay[], plays: readonly Play[], limit
   return history;
 }
 
-/** `history` with `plays` stored into it (a copy; see insertPlays). */
-export function mergeHistory(
-  history: readonly StoredPlay[],
-  plays: readonly Play[],
-  limit: number,
-): StoredPlay[] {
-  return insertPlays(history.slice(), plays, limit);
-}
-
 /**
  * The newest plays of the members this process applies plays for, kept in memory so a play costs no
  * read of the member's partition. Sound because a member's plays are applied by one consumer at a
@@ -72,10 +63,6 @@ export class MemberHistories {
     readonly limit: number,
     private readonly capacity = 20_000,
   ) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
 
   /** The member's newest plays, newest first (from memory, else read from the partition once). */
   async get(memberId: string): Promise<StoredPlay[]> {

@@ -16,8 +16,4 @@ export class MemberLocks {
     });
     return next;
   }
-
-  get size(): number {
-    return this.tails.size;
-  }
 }

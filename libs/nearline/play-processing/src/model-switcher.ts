@@ -35,7 +35,7 @@ export class ModelSwitcher {
       processor: PlayProcessor;
       locks: MemberLocks;
       recentMembers: RecentMembers;
-      metrics: NearlineMetrics;
+      metrics: Pick<NearlineMetrics, 'models' | 'modelSwitches'>;
       logger: Logger;
       groupPrefix: string;
       /** Reload on this period too, in case an announcement was missed. */
@@ -90,7 +90,7 @@ export class ModelSwitcher {
   }
 
   /** Reloads the champions and re-folds recently active members of what switched; never throws. */
-  async switchModels(why: string): Promise<ModelSwitch[]> {
+  private async switchModels(why: string): Promise<ModelSwitch[]> {
     let switches: ModelSwitch[];
     try {
       switches = await this.deps.models.refresh();

@@ -1,5 +1,24 @@
+import type { Client } from 'cassandra-driver';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import type { Platform } from '@marquee/runtime';
+import type { Topics } from '@marquee/kafka';
+import type { Logger } from '@marquee/observability';
+import type {
+  BecauseYouWatchedSignal,
+  ContinueWatchingSignal,
+  RecentPlaysSignal,
+  TrendingSignal,
+} from '@marquee/signals';
+import {
+  ListStore,
+  type BlobStore,
+  type Cache,
+  type CatalogRepository,
+  type ListsRepository,
+  type ModelsRepository,
+  type PlaysRepository,
+  type RegistrationsRepository,
+} from '@marquee/storage';
 import { BatchHandler } from './batch-handler';
 import { BecauseYouWatchedWriter } from './because-you-watched-writer';
 import { CacheRepair } from './cache-repair';
@@ -12,12 +31,34 @@ import { ModelSwitcher } from './model-switcher';
 import { nearlineMetrics } from './nearline-metrics';
 import { PlayDedupe } from './play-dedupe';
 import { PlayProcessor } from './play-processor';
-import { PlaysConsumer, nearlineGroup } from './plays-consumer';
+import { PlaysConsumer } from './plays-consumer';
 import { RecentMembers } from './recent-members';
-import { FOLD_IN_HISTORY, TopPicksWriter } from './top-picks';
+import { FOLD_IN_HISTORY, TopPicksWriter } from './top-picks-writer';
 import { MemberHistories } from './member-histories';
+import { WatchHistoryWriter } from './watch-history-writer';
+
+/** The stores and streams nearline works with, connected by the process that runs it. */
+export interface NearlineStores {
+  logger: Logger;
+  cassandra: Client;
+  cache: Cache;
+  kafka: Kafka;
+  topics: Topics;
+  producer: Producer;
+  plays: PlaysRepository;
+  lists: ListsRepository;
+  catalog: CatalogRepository;
+  blobs: BlobStore;
+  models: ModelsRepository;
+  registrations: RegistrationsRepository;
+  recentPlays: RecentPlaysSignal;
+  continueWatching: ContinueWatchingSignal;
+  trending: TrendingSignal;
+  becauseYouWatched: BecauseYouWatchedSignal;
+}
 
 export interface NearlineOptions {
+  /** The plays consumer group (see nearlineGroup). */
   groupId?: string;
   fromBeginning?: boolean;
   /** Members applied concurrently across all partitions. */
@@ -31,11 +72,8 @@ export interface NearlineOptions {
 }
 
 export interface NearlineService {
-  groupId: string;
   /** The champion models plays are applied against right now. */
   models: () => ModelSet;
-  /** Reloads champions now (as on results.published); resolves with the registrations that switched. */
-  switchModels: () => Promise<Array<{ registration: string; from: string | null; to: string }>>;
   /** Members waiting for a memcached refill. */
   cacheRepairPending: () => number;
   stop: () => Promise<void>;
@@ -46,43 +84,57 @@ export interface NearlineService {
  * and their switches on results.published, the memcached refill, and the metrics.
  */
 export async function startNearlineService(
-  platform: Platform,
+  stores: NearlineStores,
   registry: Registry,
-  options: NearlineOptions = {},
+  options: NearlineOptions & { groupId: string },
 ): Promise<NearlineService> {
-  const groupId = options.groupId ?? nearlineGroup(platform.config.kafka.topicPrefix);
-  const logger = platform.logger;
+  const { groupId } = options;
+  const { logger, kafka, topics, producer } = stores;
   const metrics = nearlineMetrics(registry);
   const locks = new MemberLocks();
   const recentMembers = new RecentMembers();
   const models = new ChampionModels({
-    ...platform,
+    registrations: stores.registrations,
+    lists: stores.lists,
+    models: stores.models,
+    blobs: stores.blobs,
+    logger,
     ...(options.neighboursRegistration ? { neighboursRegistration: options.neighboursRegistration } : {}),
   });
-  const knownItems = new KnownItems(platform.catalog);
+  const knownItems = new KnownItems(stores.catalog);
   const titles = await knownItems.load();
-  const dedupe = new PlayDedupe(platform.plays);
-  const histories = new MemberHistories(platform.plays, FOLD_IN_HISTORY);
+  const dedupe = new PlayDedupe(stores.plays);
+  const histories = new MemberHistories(stores.plays, FOLD_IN_HISTORY);
   const processor: PlayProcessor = new PlayProcessor({
-    ...platform,
-    client: platform.cassandra,
+    cassandra: stores.cassandra,
+    cache: stores.cache,
     histories,
-    topPicks: new TopPicksWriter({ ...platform, foldIns: metrics.foldIns }),
-    becauseYouWatchedWriter: new BecauseYouWatchedWriter(metrics.becauseYouWatched),
+    watchHistory: new WatchHistoryWriter(
+      stores.plays,
+      stores.recentPlays,
+      stores.continueWatching,
+      histories.limit,
+    ),
+    topPicks: new TopPicksWriter({
+      lists: new ListStore(stores.lists, stores.cache),
+      logger,
+      foldIns: metrics.foldIns,
+    }),
+    becauseYouWatched: new BecauseYouWatchedWriter(stores.becauseYouWatched, metrics.becauseYouWatched),
     models: () => models.current(),
     // Called only once plays flow, after cacheRepair below exists.
     onCacheMiss: (memberId) => cacheRepair.mark(memberId),
   });
   const cacheRepair = new CacheRepair({
-    cache: platform.cache,
+    cache: stores.cache,
     processor,
     locks,
     gauge: metrics.cacheRepairPending,
     logger,
   });
   const switcher = new ModelSwitcher({
-    kafka: platform.kafka,
-    topics: platform.topics,
+    kafka,
+    topics,
     models,
     processor,
     locks,
@@ -94,12 +146,13 @@ export async function startNearlineService(
   });
   await switcher.start();
   const handler = new BatchHandler({
-    producer: platform.producer,
-    topics: platform.topics,
+    producer,
+    topics,
     knownItems,
     dedupe,
     histories,
     processor,
+    trending: stores.trending,
     locks,
     limiter: new Limiter(options.concurrency ?? 64),
     recentMembers,
@@ -107,8 +160,8 @@ export async function startNearlineService(
     logger,
   });
   const consumer = new PlaysConsumer({
-    kafka: platform.kafka,
-    topics: platform.topics,
+    kafka,
+    topics,
     handler,
     logger,
     metrics,
@@ -119,9 +172,9 @@ export async function startNearlineService(
   });
   await consumer.start();
   const lag = new ConsumerLagProbe({
-    kafka: platform.kafka,
+    kafka,
     groupId,
-    topic: platform.topics.plays.name,
+    topic: topics.plays.name,
     gauge: metrics.lag,
     logger,
   });
@@ -140,9 +193,7 @@ export async function startNearlineService(
     'nearline consuming plays',
   );
   return {
-    groupId,
     models: () => models.current(),
-    switchModels: () => switcher.switchModels('requested'),
     cacheRepairPending: () => cacheRepair.size,
     stop: async () => {
       // Plays first (the batch in progress finishes and commits), then what serves them.

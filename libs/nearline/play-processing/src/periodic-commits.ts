@@ -32,11 +32,6 @@ export class PeriodicCommits {
     this.schedule();
   }
 
-  /** Offsets not committed yet, as the next offset to read per partition. */
-  uncommitted(): ReadonlyMap<number, string> {
-    return this.pending;
-  }
-
   /**
    * Drops what was not committed: after a rebalance the partitions may be another member's, and an
    * older offset committed over theirs would only make plays be read again.

@@ -8,9 +8,6 @@ import type { PlaysRepository } from '@marquee/storage';
  * member's history kept in memory answers for recent plays, and the ids this process applied are
  * kept too, so the common redelivery costs no read. Only a play older than everything kept of the
  * member is looked up, by its primary key.
- *
- * (A separate `plays_processed` mark used to be written per play after all of its writes: one
- * Cassandra mutation in five, for a case the history already answers. Migration 8 drops that table.)
  */
 export class PlayDedupe {
   private readonly recent = new Map<string, true>();

@@ -1,30 +1,21 @@
-import type { Play } from '@marquee/domain';
-import type { Cache } from '@marquee/storage';
 import type { Client } from 'cassandra-driver';
-import { executeUnlogged, type PlaysRepository, type StoredPlay } from '@marquee/storage';
-import type {
-  ContinueWatchingSignal,
-  RecentPlaysSignal,
-  TrendingSignal,
-  BecauseYouWatchedSignal,
-} from '@marquee/signals';
+import type { Play } from '@marquee/domain';
+import { executeUnlogged, type Cache, type StoredPlay } from '@marquee/storage';
 import type { BecauseYouWatchedWriter } from './because-you-watched-writer';
 import type { ModelSet } from './champion-models';
 import { insertPlays, type MemberHistories } from './member-histories';
-import type { TopPicksWriter } from './top-picks';
+import type { TopPicksWriter } from './top-picks-writer';
+import type { WatchHistoryWriter } from './watch-history-writer';
 
 export interface PlayProcessorDeps {
-  client: Client;
-  plays: PlaysRepository;
+  cassandra: Client;
+  /** Hot copies are written through the signals; this only tells whether memcached kept up. */
+  cache: Cache;
   /** The members' newest plays, kept in process (see MemberHistories). */
   histories: MemberHistories;
-  recentPlays: RecentPlaysSignal;
-  continueWatching: ContinueWatchingSignal;
-  trending: TrendingSignal;
-  becauseYouWatched: BecauseYouWatchedSignal;
-  cache: Cache;
+  watchHistory: WatchHistoryWriter;
   topPicks: TopPicksWriter;
-  becauseYouWatchedWriter: BecauseYouWatchedWriter;
+  becauseYouWatched: BecauseYouWatchedWriter;
   models: () => ModelSet;
   /** A member whose hot copies may be missing or stale in memcached (it failed during a write). */
   onCacheMiss: (memberId: string) => void;
@@ -58,16 +49,6 @@ export class PlayProcessor {
   }
 
   /**
-   * Trending counts of a batch's new plays (one counter update per title and bucket for the whole
-   * batch). Counters are the one write that is not idempotent: the dedupe by event id keeps them to
-   * one count per play, except when a member's writes fail after the batch was counted (its plays
-   * are counted again when the partition re-reads them).
-   */
-  async countTrending(plays: readonly Play[]): Promise<void> {
-    await this.deps.trending.countNew(plays);
-  }
-
-  /**
    * Recomputes what derives from the member's history against the current champions: Top picks of
    * every fold-in champion, "Because you watched" from the latest play, and the hot copies. Used to
    * re-fold a member after a version switch.
@@ -77,12 +58,13 @@ export class PlayProcessor {
   }
 
   /**
-   * `applied` plays and what derives from `history` (which includes them): every Cassandra write of
-   * the member in one request and, at the same time, the hot copies. Pages read the hot copies, so
-   * a play shows without waiting for Cassandra (whose GC pauses and compactions would otherwise be
-   * every play's latency). When the Cassandra write fails the whole member is retried, rewriting
-   * both (idempotent), and the plays count as stored only after it succeeded. (`applyMember`
-   * forgets the member's kept history if it did not.)
+   * The `applied` plays and what derives from `history` (which includes them): the watch history,
+   * Top picks and "Because you watched". Their Cassandra statements go in one request and, at the
+   * same time, their hot copies are written. Pages read the hot copies, so a play shows without
+   * waiting for Cassandra (whose GC pauses and compactions would otherwise be every play's
+   * latency). When the Cassandra write fails the whole member is retried, rewriting both
+   * (idempotent), and the kept history is updated only after it succeeded (`applyMember` forgets
+   * it otherwise).
    */
   private async write(
     memberId: string,
@@ -91,46 +73,18 @@ export class PlayProcessor {
     applied: readonly Play[],
     onVisible?: () => void,
   ): Promise<void> {
-    const { plays, continueWatching, becauseYouWatched, topPicks, becauseYouWatchedWriter } = this.deps;
-    const picks = topPicks.compute(memberId, history, models.foldIn);
-    const because = becauseYouWatchedWriter.compute(history, models.neighbours);
-    const stored = executeUnlogged(this.deps.client, [
-      ...applied.flatMap((play) => [plays.recordStatement(play), continueWatching.writeStatement(play)]),
-      ...topPicks.statements(memberId, picks),
-      ...(because ? [becauseYouWatched.insertStatement(memberId, because)] : []),
-    ]).then(() => this.deps.histories.set(memberId, history));
-    const cached = Promise.all([
-      applied.length > 0 ? this.continueWatchingCopy(memberId, history, applied, stored) : undefined,
-      this.deps.recentPlays.cacheHistory(memberId, history),
-      topPicks.cacheAndCount(memberId, picks),
-      because
-        ? becauseYouWatched.cacheLatest(memberId, because).then(() => becauseYouWatchedWriter.written())
-        : undefined,
-    ]).then(() => onVisible?.());
-    await Promise.all([stored, cached]);
-  }
-
-  /**
-   * The Continue watching hot copy after `applied` plays: updated in place when they are the
-   * member's newest stored plays (the common case, and one Cassandra read less per play), made from
-   * them alone for a member with no earlier plays, else rebuilt from the partition once `stored` (a
-   * late play, or no hot copy).
-   */
-  private async continueWatchingCopy(
-    memberId: string,
-    history: readonly StoredPlay[],
-    applied: readonly Play[],
-    stored: Promise<void>,
-  ): Promise<void> {
-    const ids = new Set(applied.map((p) => p.eventId));
-    const newest = applied.length > 0 && history.slice(0, ids.size).every((p) => ids.has(p.eventId));
-    // A member whose history is just these plays had no row before them (Continue watching is
-    // written with the plays, in the same partition): no read of the hot copy or the partition.
-    const fresh = newest && history.length === ids.size && history.length < this.deps.histories.limit;
-    const before = fresh ? [] : undefined;
-    if (newest && (await this.deps.continueWatching.applyToHotCopy(memberId, applied, before))) return;
-    await stored;
-    await this.deps.continueWatching.refresh(memberId);
+    const { watchHistory, topPicks, becauseYouWatched, histories } = this.deps;
+    const parts = [
+      watchHistory.write(memberId, history, applied),
+      topPicks.write(memberId, history, models.foldIn),
+      becauseYouWatched.write(memberId, history, models.neighbours),
+    ];
+    const stored = executeUnlogged(
+      this.deps.cassandra,
+      parts.flatMap((part) => part.statements),
+    ).then(() => histories.set(memberId, history));
+    const visible = Promise.all(parts.map((part) => part.cache(stored))).then(() => onVisible?.());
+    await Promise.all([stored, visible]);
   }
 
   /** Rewrites every hot copy of the member from Cassandra (after memcached was unavailable). */
@@ -140,9 +94,8 @@ export class PlayProcessor {
       memberId,
       async () => {
         await Promise.all([
-          this.deps.recentPlays.refresh(memberId),
-          this.deps.continueWatching.refresh(memberId),
-          this.deps.becauseYouWatched.refresh(memberId),
+          this.deps.watchHistory.refill(memberId),
+          this.deps.becauseYouWatched.refill(memberId),
           this.deps.topPicks.refill(memberId, this.deps.models().foldIn),
         ]);
       },

@@ -7,7 +7,7 @@ import type { NearlineMetrics } from './nearline-metrics';
 import { PeriodicCommits } from './periodic-commits';
 import { SupervisedConsumer } from './supervised-consumer';
 
-export const NEARLINE_GROUP = 'marquee-nearline';
+const NEARLINE_GROUP = 'marquee-nearline';
 
 /**
  * The nearline consumer group of an environment. Groups are cluster-wide, not per topic: two
@@ -40,8 +40,8 @@ interface Member {
  * backoff instead of dropping or skipping plays, and resumes from the first play not yet stored.
  *
  * A process runs several members of the group: kafkajs fetches again only once every batch of the
- * previous fetch is done, so with one consumer a slow batch of one partition held back the plays
- * of all the others; each consumer here has its own fetch loop over its share of the partitions.
+ * previous fetch is done, so with one consumer a slow batch of one partition would hold back the
+ * plays of all the others; each consumer here has its own fetch loop over its share of the partitions.
  * Offsets are committed every `COMMIT_INTERVAL_MS`, not by kafkajs after each batch.
  */
 export class PlaysConsumer {
@@ -57,7 +57,7 @@ export class PlaysConsumer {
       topics: Topics;
       handler: BatchHandler;
       logger: Logger;
-      metrics: NearlineMetrics;
+      metrics: Pick<NearlineMetrics, 'pauses'>;
       groupId: string;
       fromBeginning: boolean;
       /** The group rebalanced: what was kept about members of other partitions may be stale. */

@@ -1,13 +1,13 @@
 import type { Counter } from 'prom-client';
 import type { ScoredList } from '@marquee/domain';
-import type { ListsRepository, Statement, StoredPlay } from '@marquee/storage';
-import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
+import type { ListStore, StoredPlay } from '@marquee/storage';
 import type { Logger } from '@marquee/observability';
 import type { FoldInChampion } from './champion-models';
 import { foldInTopPicks } from './fold-in';
+import type { SignalWrite } from './signal-write';
 
 /** A member's Top picks under one fold-in champion. */
-export interface TopPicks {
+interface TopPicks {
   champion: FoldInChampion;
   list: ScoredList;
 }
@@ -20,20 +20,30 @@ export const FOLD_IN_HISTORY = 500;
  * their list is rewritten under that champion's current version, in Cassandra `list_entries` and
  * memcached, the same rows the offline batch scorer writes and the online rows read. The list is
  * computed from the stored history, so a redelivered or reordered play gives the same result.
- * PlayProcessor sends `statements` with the member's other writes, then `cacheAndCount`.
+ * A champion that cannot fold the member in is left out (and counted): the member keeps their list.
  */
 export class TopPicksWriter {
   constructor(
     private readonly deps: {
-      lists: ListsRepository;
-      cache: Cache;
+      lists: ListStore;
       logger: Logger;
       foldIns: Counter;
     },
   ) {}
 
+  /** The member's Top picks under every champion, from `history`: the entries, then their hot copies. */
+  write(memberId: string, history: readonly StoredPlay[], champions: readonly FoldInChampion[]): SignalWrite {
+    const picks = this.compute(memberId, history, champions);
+    return {
+      statements: picks.map(({ champion, list }) =>
+        this.deps.lists.entryStatement(champion.registration, champion.version, memberId, list),
+      ),
+      cache: () => this.cacheAndCount(memberId, picks),
+    };
+  }
+
   /** The member folded into each champion; a champion that cannot fold them in is left out (and counted). */
-  compute(
+  private compute(
     memberId: string,
     history: readonly StoredPlay[],
     champions: readonly FoldInChampion[],
@@ -66,21 +76,11 @@ export class TopPicksWriter {
     return picks;
   }
 
-  statements(memberId: string, picks: readonly TopPicks[]): Statement[] {
-    return picks.map(({ champion, list }) =>
-      this.deps.lists.entryStatement(champion.registration, champion.version, memberId, list),
-    );
-  }
-
   /** After the Cassandra writes: the hot copies, and the fold-ins counted. */
-  async cacheAndCount(memberId: string, picks: readonly TopPicks[]): Promise<void> {
+  private async cacheAndCount(memberId: string, picks: readonly TopPicks[]): Promise<void> {
     await Promise.all(
       picks.map(({ champion, list }) =>
-        this.deps.cache.setJson(
-          cacheKeys.listEntry(champion.registration, champion.version, memberId),
-          list,
-          CACHE_TTL_SECONDS.list,
-        ),
+        this.deps.lists.cacheEntry(champion.registration, champion.version, memberId, list),
       ),
     );
     for (const { champion } of picks)
@@ -90,12 +90,9 @@ export class TopPicksWriter {
   /** Copies the member's stored lists back into memcached (after the cache was unavailable). */
   async refill(memberId: string, champions: readonly FoldInChampion[]): Promise<void> {
     await Promise.all(
-      champions.map(async (champion) => {
-        const list = await this.deps.lists.readEntry(champion.registration, champion.version, memberId);
-        const key = cacheKeys.listEntry(champion.registration, champion.version, memberId);
-        if (list) await this.deps.cache.setJson(key, list, CACHE_TTL_SECONDS.list);
-        else await this.deps.cache.delete(key);
-      }),
+      champions.map((champion) =>
+        this.deps.lists.refillEntry(champion.registration, champion.version, memberId),
+      ),
     );
   }
 }

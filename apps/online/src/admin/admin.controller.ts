@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/decorators/access';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
-import { validPath, validQuery } from '../common/pipes/zod-validation.pipe';
+import { ValidPath } from '../common/guards/valid-path.guard';
+import { validQuery } from '../common/pipes/zod-validation.pipe';
 import { modelsQuerySchema, workflowPathSchema, workflowsQuerySchema } from '../common/schemas';
 import { AdminService } from './admin.service';
 
@@ -25,10 +26,11 @@ export class AdminController {
   @Get('workflows/:id')
   @Allow('experimenter', 'operator')
   @ApiOperation({ summary: 'One run: status and each step with its duration, attempts and failure' })
+  @ValidPath(workflowPathSchema)
   @ApiParam({ name: 'id', description: 'workflow id' })
   @ApiAnswer(200, 'the run with its steps')
   @ApiErrors(400, 401, 403, 404, 429, 503)
-  workflow(@Param(validPath(workflowPathSchema)) { id }: { id: string }) {
+  workflow(@Param('id') id: string) {
     return this.admin.run(id);
   }
 

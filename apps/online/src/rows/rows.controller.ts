@@ -4,9 +4,8 @@ import type { RecommendationsPage } from '@marquee/pages';
 import { Allow } from '../common/decorators/access';
 import { OwnMemberOnly } from '../common/guards/member.guard';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
-import { validPath, validQuery } from '../common/pipes/zod-validation.pipe';
+import { validQuery } from '../common/pipes/zod-validation.pipe';
 import {
-  memberPathSchema,
   recommendationsQuerySchema,
   recommendationsSchema,
   rowsPageSchema,
@@ -38,10 +37,7 @@ export class RowsController {
   @ApiErrors(400, 401, 403, 429)
   // Sent as RowsService.pageJson serialized it: a page kept in the near cache is serialized once.
   @Header('content-type', 'application/json; charset=utf-8')
-  page(
-    @Param(validPath(memberPathSchema)) { id: memberId }: { id: string },
-    @Query(validQuery(rowsQuerySchema)) query: RowsQuery,
-  ): Promise<string> {
+  page(@Param('id') memberId: string, @Query(validQuery(rowsQuerySchema)) query: RowsQuery): Promise<string> {
     return this.rows.page(memberId, query);
   }
 
@@ -58,7 +54,7 @@ export class RowsController {
   @ApiAnswer(200, 'the list', recommendationsSchema)
   @ApiErrors(400, 401, 403, 429)
   recommendations(
-    @Param(validPath(memberPathSchema)) { id: memberId }: { id: string },
+    @Param('id') memberId: string,
     @Query(validQuery(recommendationsQuerySchema)) { k }: { k: number },
   ): Promise<RecommendationsPage> {
     return this.rows.recommendations(memberId, k);

@@ -3,13 +3,13 @@ import type { z } from 'zod';
 import { parseOrThrow } from '@marquee/domain';
 
 /**
- * Validates a route's path, query or body against its zod schema (the one its OpenAPI document shows):
+ * Validates a route's query or body against its zod schema (the one its OpenAPI document shows):
  * a bad value is a ValidationError naming the field, which the error filter answers with a 400.
  */
 export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
   constructor(
     private readonly schema: z.ZodType<T>,
-    private readonly where: 'path' | 'query' | 'body',
+    private readonly where: 'query' | 'body',
   ) {}
 
   transform(value: unknown): T {
@@ -17,6 +17,5 @@ export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
   }
 }
 
-export const validPath = <T>(schema: z.ZodType<T>) => new ZodValidationPipe(schema, 'path');
 export const validQuery = <T>(schema: z.ZodType<T>) => new ZodValidationPipe(schema, 'query');
 export const validBody = <T>(schema: z.ZodType<T>) => new ZodValidationPipe(schema, 'body');

@@ -12,7 +12,7 @@ import {
   rowsQuerySchema,
 } from '../common/schemas';
 import { MemberRowsService } from './rows.service';
-import type { RowsQuery } from './rows.schemas';
+import type { RowsQuery } from '../common/schemas';
 
 @ApiTags('rows')
 @ApiBearerAuth()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RowsService, type RecommendationsPage } from '@marquee/pages';
-import type { RowsQuery } from './rows.schemas';
+import type { RowsQuery } from '../common/schemas';
 
 /** A member's page and raw list, from the page pipeline. */
 @Injectable()

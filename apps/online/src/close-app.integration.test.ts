@@ -2,14 +2,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, createRegistry, uniqueId } from '@marquee/testkit';
 import { createOnlineApp } from './app';
 import { closeApp } from './close-app';
-import { fixtureOptions, seedOnline, type OnlineFixture } from './test-support';
+import {
+  fixtureOptions,
+  onlineSettings,
+  seedOnline,
+  type OnlineFixture,
+  type TestPlatform,
+} from './online.test-support';
 
 describe('closeApp', () => {
-  let platform: Platform;
+  let platform: TestPlatform;
   let fixture: OnlineFixture;
 
   before(async () => {
@@ -27,9 +32,7 @@ describe('closeApp', () => {
     { timeout: 30_000 },
     async () => {
       const app = await createOnlineApp(
-        platform,
-        createRegistry(uniqueId('online-')),
-        fixtureOptions(fixture),
+        onlineSettings(platform, createRegistry(uniqueId('online-')), fixtureOptions(fixture)),
       );
       await app.listen(0, '127.0.0.1');
       const { port } = new URL((await app.getUrl()).replace('[::1]', '127.0.0.1'));

@@ -1,70 +1,45 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Cache } from '@marquee/storage';
 import {
-  BlobStore,
-  CatalogRepository,
+  AffinitiesRepository,
+  Cache,
+  ListStore,
   ListsRepository,
-  ModelsRepository,
   PlaysRepository,
-  RegistrationsRepository,
   createCassandraClient,
 } from '@marquee/storage';
 import { ReferenceData } from '@marquee/pages';
 import { RowsService, type RowsPage } from '@marquee/pages';
-import type { Platform } from '@marquee/runtime';
-import {
-  BecauseYouWatchedSignal,
-  ContinueWatchingSignal,
-  RecentPlaysSignal,
-  TrendingSignal,
-} from '@marquee/signals';
+import { BecauseYouWatchedSignal, ContinueWatchingSignal, RecentPlaysSignal } from '@marquee/signals';
 import { connectTestPlatform, createRegistry, uniqueId, waitFor } from '@marquee/testkit';
-import { createOnlineApp } from './app';
+import { createOnlineApp, type OnlineAppSettings } from './app';
 import { DEFAULT_RATE_LIMITS } from './online-options';
-import { bearer, fixtureOptions, seedOnline, token, type OnlineFixture } from './test-support';
+import {
+  bearer,
+  fixtureOptions,
+  onlineSettings,
+  seedOnline,
+  token,
+  type OnlineFixture,
+  type TestPlatform,
+} from './online.test-support';
 
-/** The platform with memcached replaced by a cache on a port where nothing listens. */
-function withoutMemcached(platform: Platform): { platform: Platform; cache: Cache } {
+type Clients = NonNullable<OnlineAppSettings['clients']>;
+
+/** memcached replaced by a cache on a port where nothing listens. */
+function withoutMemcached(platform: TestPlatform): { clients: Clients; cache: Cache } {
   const cache = new Cache('127.0.0.1:1', platform.logger, { timeoutMs: 20 });
-  return {
-    cache,
-    platform: {
-      ...platform,
-      cache,
-      recentPlays: new RecentPlaysSignal(platform.plays, cache),
-      continueWatching: new ContinueWatchingSignal(platform.cassandra, cache),
-      trending: new TrendingSignal(platform.cassandra, cache),
-      becauseYouWatched: new BecauseYouWatchedSignal(platform.cassandra, cache),
-    },
-  };
+  return { cache, clients: { cache } };
 }
 
-/** The platform with every Cassandra read going to a port where nothing listens. */
-function withoutCassandra(platform: Platform): { platform: Platform; close: () => Promise<void> } {
+/** Every Cassandra read going to a port where nothing listens. */
+function withoutCassandra(platform: TestPlatform): { clients: Clients; close: () => Promise<void> } {
   const dead = createCassandraClient(
     { ...platform.config.cassandra, contactPoints: ['127.0.0.1:1'], port: 1 },
     platform.config.cassandra.keyspace,
   );
-  const plays = new PlaysRepository(dead);
-  return {
-    platform: {
-      ...platform,
-      cassandra: dead,
-      plays,
-      lists: new ListsRepository(dead),
-      catalog: new CatalogRepository(dead),
-      blobs: new BlobStore(dead),
-      models: new ModelsRepository(dead),
-      registrations: new RegistrationsRepository(dead),
-      recentPlays: new RecentPlaysSignal(plays, platform.cache),
-      continueWatching: new ContinueWatchingSignal(dead, platform.cache),
-      trending: new TrendingSignal(dead, platform.cache),
-      becauseYouWatched: new BecauseYouWatchedSignal(dead, platform.cache),
-    },
-    close: () => dead.shutdown().catch(() => undefined),
-  };
+  return { clients: { cassandra: dead }, close: () => dead.shutdown().catch(() => undefined) };
 }
 
 async function listen(app: NestFastifyApplication): Promise<string> {
@@ -73,7 +48,7 @@ async function listen(app: NestFastifyApplication): Promise<string> {
 }
 
 describe('online service when a store is down, and under a rate limit', () => {
-  let platform: Platform;
+  let platform: TestPlatform;
   let fixture: OnlineFixture;
   const apps: NestFastifyApplication[] = [];
   const closers: Array<() => Promise<void>> = [];
@@ -89,11 +64,15 @@ describe('online service when a store is down, and under a rate limit', () => {
     await platform.close();
   });
 
-  const start = async (on: Platform, options = {}) => {
-    const app = await createOnlineApp(on, createRegistry(uniqueId('online-')), {
-      ...fixtureOptions(fixture),
-      ...options,
-    });
+  const start = async (clients: Clients, options = {}) => {
+    const app = await createOnlineApp(
+      onlineSettings(
+        platform,
+        createRegistry(uniqueId('online-')),
+        { ...fixtureOptions(fixture), ...options },
+        clients,
+      ),
+    );
     apps.push(app);
     return listen(app);
   };
@@ -105,9 +84,9 @@ describe('online service when a store is down, and under a rate limit', () => {
   };
 
   it('with memcached down, pages come from Cassandra and are still whole', async () => {
-    const { platform: down, cache } = withoutMemcached(platform);
+    const { clients, cache } = withoutMemcached(platform);
     closers.push(async () => cache.close());
-    const base = await start(down);
+    const base = await start(clients);
     const { status, page } = await rows(base, fixture.member);
     assert.equal(status, 200);
     const picks = page.rows.find((r) => r.id === 'top-picks');
@@ -124,7 +103,7 @@ describe('online service when a store is down, and under a rate limit', () => {
     const down = withoutCassandra(platform);
     closers.push(down.close);
     // What was loaded before the outage: the popular list's hot copies are still in memcached.
-    const base = await start(down.platform);
+    const base = await start(down.clients);
     const { status, page } = await waitFor('the popular list loaded from memcached', async () => {
       const answer = await rows(base, uniqueId('m'));
       return answer.page.rows?.some((r) => r.id === 'top-picks') ? answer : undefined;
@@ -146,9 +125,22 @@ describe('online service when a store is down, and under a rate limit', () => {
   });
 
   it("a member's last served page stands in for their personal list when the stores go away", async () => {
-    const reference = new ReferenceData(platform, fixtureOptions(fixture));
+    const reference = new ReferenceData(
+      {
+        ...platform,
+        listStore: new ListStore(platform.lists, platform.cache),
+        affinities: new AffinitiesRepository(platform.cassandra),
+      },
+      fixtureOptions(fixture),
+    );
     await reference.refresh();
-    const deps = { ...platform, reference };
+    const deps = {
+      reference,
+      lists: new ListStore(platform.lists, platform.cache),
+      continueWatching: platform.continueWatching,
+      recentPlays: platform.recentPlays,
+      becauseYouWatched: platform.becauseYouWatched,
+    };
     const service = new RowsService(deps);
     const request = { memberId: fixture.member, device: 'tv' as const, rows: 10, itemsPerRow: 20 };
     const healthy = await service.page(request);
@@ -159,7 +151,13 @@ describe('online service when a store is down, and under a rate limit', () => {
     const down = withoutCassandra(platform);
     const cache = new Cache('127.0.0.1:1', platform.logger, { timeoutMs: 20 });
     closers.push(down.close, async () => cache.close());
-    Object.assign(deps, down.platform, { cache, reference });
+    const dead = down.clients.cassandra as NonNullable<Clients['cassandra']>;
+    Object.assign(deps, {
+      lists: new ListStore(new ListsRepository(dead), cache),
+      continueWatching: new ContinueWatchingSignal(dead, platform.cache),
+      recentPlays: new RecentPlaysSignal(new PlaysRepository(dead), platform.cache),
+      becauseYouWatched: new BecauseYouWatchedSignal(dead, platform.cache),
+    });
     const degraded = await service.page(request);
     const stale = degraded.rows.find((r) => r.id === 'top-picks');
     assert.equal(stale?.source, 'fallback:last-page');
@@ -169,9 +167,12 @@ describe('online service when a store is down, and under a rate limit', () => {
   });
 
   it('limits each principal separately: 429 with Retry-After past the limit', async () => {
-    const base = await start(platform, {
-      rateLimit: { windowMs: 60_000, limits: { ...DEFAULT_RATE_LIMITS, device: 3 } },
-    });
+    const base = await start(
+      {},
+      {
+        rateLimit: { windowMs: 60_000, limits: { ...DEFAULT_RATE_LIMITS, device: 3 } },
+      },
+    );
     const member = uniqueId('m');
     const device = await token(platform, 'device', member);
     const statuses: number[] = [];

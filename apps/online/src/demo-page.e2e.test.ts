@@ -5,10 +5,15 @@ import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { startNearlineService } from '@marquee/play-processing';
-import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, createRegistry, uniqueId } from '@marquee/testkit';
 import { createOnlineApp } from './app';
-import { fixtureOptions, seedOnline, type OnlineFixture } from './test-support';
+import {
+  fixtureOptions,
+  onlineSettings,
+  seedOnline,
+  type OnlineFixture,
+  type TestPlatform,
+} from './online.test-support';
 
 /** Debian's chromium (.ci/run installs it); without it the test is skipped locally and fails in CI. */
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file) => fs.existsSync(file));
@@ -18,7 +23,7 @@ describe(
   'the /demo page in headless Chromium (real stack)',
   { skip: !CHROMIUM && !process.env['CI'] },
   () => {
-    let platform: Platform;
+    let platform: TestPlatform;
     let app: NestFastifyApplication;
     let base: string;
     let fixture: OnlineFixture;
@@ -29,7 +34,9 @@ describe(
       assert.ok(CHROMIUM, 'chromium is not installed: apt-get install chromium (see .ci/run)');
       platform = await connectTestPlatform('online-demo');
       fixture = await seedOnline(platform);
-      app = await createOnlineApp(platform, createRegistry('online-demo'), fixtureOptions(fixture));
+      app = await createOnlineApp(
+        onlineSettings(platform, createRegistry('online-demo'), fixtureOptions(fixture)),
+      );
       await app.listen(0, '127.0.0.1');
       base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       stopNearline = (

@@ -1,6 +1,5 @@
 import { loadConfig } from '@marquee/config';
 import { createLogger, createRegistry, errorContext, stopOnSignals } from '@marquee/observability';
-import { connectPlatform } from '@marquee/runtime';
 import { createOnlineApp } from './app';
 import { closeApp, DRAIN_MS } from './close-app';
 import { onlineOptionsFromEnv } from './online-options';
@@ -14,8 +13,7 @@ async function main(): Promise<void> {
   const options = onlineOptionsFromEnv(process.env, config);
   const logger = createLogger('online');
   const registry = createRegistry('online');
-  const platform = await connectPlatform(config, logger, { cacheTimeoutMs: options.cacheTimeoutMs });
-  const app = await createOnlineApp(platform, registry, options);
+  const app = await createOnlineApp({ config, logger, registry, options });
   await app.listen(config.online.port, config.host);
   const url = `http://${config.host}:${config.online.port}`;
   logger.info(
@@ -25,11 +23,9 @@ async function main(): Promise<void> {
   stopOnSignals(logger, {
     message: 'online shutting down',
     graceMs: SHUTDOWN_GRACE_MS,
+    // Closing the app closes the stores' clients once the requests in progress are done.
     lost: 'requests still open are dropped',
-    stop: async () => {
-      await closeApp(app);
-      await platform.close();
-    },
+    stop: () => closeApp(app),
   });
 }
 

@@ -5,23 +5,23 @@ import { AFFINITIES_LIST, AffinitiesRepository } from '@marquee/storage';
 import { startNearlineService } from '@marquee/play-processing';
 import { announceResult } from '@marquee/kafka';
 import type { RowsPage } from '@marquee/pages';
-import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, createRegistry, uniqueId, waitFor } from '@marquee/testkit';
 import { createOnlineApp } from './app';
-import type { OnlineRuntime } from './online-runtime';
-import { RUNTIME } from './tokens';
+import { OnlineRuntime } from './pages/online-runtime';
 import {
   bearer,
   fixtureOptions,
+  onlineSettings,
   play,
   seedOnline,
   storeItemKnnModel,
   token,
   type OnlineFixture,
-} from './test-support';
+  type TestPlatform,
+} from './online.test-support';
 
 describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
-  let platform: Platform;
+  let platform: TestPlatform;
   let app: NestFastifyApplication;
   let runtime: OnlineRuntime;
   let base: string;
@@ -32,10 +32,12 @@ describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
   before(async () => {
     platform = await connectTestPlatform('online');
     fixture = await seedOnline(platform);
-    app = await createOnlineApp(platform, createRegistry('online-test'), fixtureOptions(fixture));
+    app = await createOnlineApp(
+      onlineSettings(platform, createRegistry('online-test'), fixtureOptions(fixture)),
+    );
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    runtime = app.get<OnlineRuntime>(RUNTIME);
+    runtime = app.get(OnlineRuntime);
     stopNearline = (
       await startNearlineService(platform, createRegistry('nearline-for-online'), {
         groupId: uniqueId('nl-'),

@@ -6,7 +6,6 @@ export * from './near-cache';
 export * from './rerank';
 export * from './rows-service';
 export * from './row-sources';
-export * from './list-reader';
 export * from './reference-data';
 export * from './similar-items';
 export * from './results-listener';

@@ -1,24 +1,25 @@
-import type { Client } from 'cassandra-driver';
 import { DEVICES, type CatalogItem, type Device, type ScoredList } from '@marquee/domain';
-import type { Cache } from '@marquee/storage';
 import {
+  AFFINITIES_LIST,
   GLOBAL_MEMBER,
+  type AffinitiesRepository,
   type CatalogRepository,
+  type ListStore,
   type ListsRepository,
   type RegistrationsRepository,
 } from '@marquee/storage';
-import { AFFINITIES_LIST, AffinitiesRepository } from '@marquee/storage';
 import { AffinityTable } from '@marquee/algorithms';
 import type { Variant } from '@marquee/experiments';
 import type { Logger } from '@marquee/observability';
 import type { TrendingSignal } from '@marquee/signals';
-import { readChampionVersion, readListEntry } from './list-reader';
 
 export interface ReferenceDeps {
-  cassandra: Client;
-  cache: Cache;
   catalog: CatalogRepository;
+  /** The popular list and the variants' champions, through their hot copies. */
+  listStore: ListStore;
+  /** The affinities' champion pointer, read from Cassandra. */
   lists: ListsRepository;
+  affinities: AffinitiesRepository;
   registrations: RegistrationsRepository;
   trending?: TrendingSignal;
   logger: Logger;
@@ -66,7 +67,6 @@ export class ReferenceData {
   trending: ReadonlyMap<Device, ScoredList> = new Map();
   readonly loadedAt: Partial<Record<Part, number>> = {};
   private readonly champions = new Map<string, string>();
-  private readonly affinityStore: AffinitiesRepository;
   private readonly timers: NodeJS.Timeout[] = [];
   private retrying: NodeJS.Timeout | undefined;
   private readonly failing = new Set<Part>();
@@ -76,7 +76,6 @@ export class ReferenceData {
     private readonly deps: ReferenceDeps,
     private readonly options: ReferenceOptions = {},
   ) {
-    this.affinityStore = new AffinitiesRepository(deps.cassandra);
     this.popularName = options.popularList ?? 'popular';
   }
 
@@ -153,16 +152,16 @@ export class ReferenceData {
   }
 
   private async loadPopular(announced?: string): Promise<void> {
-    const version = announced ?? (await readChampionVersion(this.deps, this.popularName));
+    const version = announced ?? (await this.deps.listStore.championVersion(this.popularName));
     if (!version || version === this.popular?.version) return;
-    const entry = await readListEntry(this.deps, this.popularName, version, GLOBAL_MEMBER);
+    const entry = await this.deps.listStore.readEntry(this.popularName, version, GLOBAL_MEMBER);
     if (entry) this.popular = { name: this.popularName, version, list: entry.list };
   }
 
   private async loadAffinities(): Promise<void> {
     const champion = await this.deps.lists.champion(AFFINITIES_LIST);
     if (!champion || champion.version === this.affinities.version) return;
-    this.affinities = new AffinityTable(await this.affinityStore.read(champion.version), champion.version);
+    this.affinities = new AffinityTable(await this.deps.affinities.read(champion.version), champion.version);
   }
 
   private async loadVariants(): Promise<void> {
@@ -173,7 +172,7 @@ export class ReferenceData {
 
   private async loadChampions(): Promise<void> {
     const versions = await Promise.all(
-      this.variants.map(async (v) => [v.name, await readChampionVersion(this.deps, v.name)] as const),
+      this.variants.map(async (v) => [v.name, await this.deps.listStore.championVersion(v.name)] as const),
     );
     for (const [name, version] of versions) if (version) this.champions.set(name, version);
   }

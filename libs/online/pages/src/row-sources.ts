@@ -1,6 +1,6 @@
 import type { Device, ScoredList } from '@marquee/domain';
 import { CONTROL } from '@marquee/experiments';
-import type { ListEntry } from './list-reader';
+import type { ListEntry } from '@marquee/storage';
 import type { ReferenceData } from './reference-data';
 import type { SimilarItems } from './similar-items';
 import type { BecauseYouWatched, ContinueWatchingEntry, RecentPlay } from '@marquee/signals';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CatalogItem, ScoredList } from '@marquee/domain';
+import { ListStore, type Cache, type ListsRepository } from '@marquee/storage';
 import { ReferenceData, type ReferenceDeps } from './reference-data';
 import type { RowsDeps, RowsServiceOptions } from './rows-service';
 import { RowsService } from './rows-service';
@@ -35,12 +36,13 @@ function service(
   reference.variants = [{ name: 'als-test', traffic: 1 }];
   void reference.onPublished('als-test', 'v7');
   const fallbacks: string[] = [];
+  const cache = { getJson: async () => undefined, setJson: async () => true, addJson: async () => true };
+  const stored = {
+    readEntry: () => (reads.list ?? (async () => ({ itemIds: ['x1', 'x2'], scores: [0.9, 0.8] })))(),
+  };
   const deps = {
     reference,
-    cache: { getJson: async () => undefined, setJson: async () => true, addJson: async () => true },
-    lists: {
-      readEntry: () => (reads.list ?? (async () => ({ itemIds: ['x1', 'x2'], scores: [0.9, 0.8] })))(),
-    },
+    lists: new ListStore(stored as unknown as ListsRepository, cache as unknown as Cache),
     continueWatching: { read: () => (reads.continueWatching ?? (async () => []))() },
     recentPlays: { read: () => (reads.recentPlays ?? (async () => []))() },
     becauseYouWatched: { read: async () => null },

@@ -1,8 +1,6 @@
 import type { Device, ScoredList } from '@marquee/domain';
-import type { Cache } from '@marquee/storage';
-import type { ListsRepository } from '@marquee/storage';
+import type { ListStore } from '@marquee/storage';
 import { CONTROL, assignVariant } from '@marquee/experiments';
-import { readListEntry } from './list-reader';
 import type { ReferenceData } from './reference-data';
 import type { SimilarItems } from './similar-items';
 import type {
@@ -26,8 +24,7 @@ export const ROWS_EXPERIMENT = 'rows';
 export interface RowsDeps {
   reference: ReferenceData;
   similar?: SimilarItems;
-  cache: Cache;
-  lists: ListsRepository;
+  lists: ListStore;
   continueWatching: ContinueWatchingSignal;
   recentPlays: RecentPlaysSignal;
   becauseYouWatched: BecauseYouWatchedSignal;
@@ -131,7 +128,11 @@ export class RowsService {
     this.lastPages = new LastPages(options.lastPages ?? 5000);
     this.observer = options.observer ?? noObserver;
     this.nearCache = new NearCache(options.signalsTtlMs ?? 0);
-    this.sources = new RowSources({ ...deps, lastPages: this.lastPages });
+    this.sources = new RowSources({
+      reference: deps.reference,
+      ...(deps.similar ? { similar: deps.similar } : {}),
+      lastPages: this.lastPages,
+    });
   }
 
   /** A play of the member went through this instance: their next page reads fresh signals. */
@@ -214,7 +215,7 @@ export class RowsService {
       this.read('recent_plays', deadline, signals.recentPlays),
       this.read('because_you_watched', deadline, signals.becauseYouWatched),
       personal && variant.version
-        ? this.read('list', deadline, readListEntry(this.deps, variant.list, variant.version, memberId))
+        ? this.read('list', deadline, this.deps.lists.readEntry(variant.list, variant.version, memberId))
         : null,
     ]);
     deadline.clear();
@@ -278,7 +279,11 @@ export class RowsService {
     if (variant.name !== CONTROL) {
       const deadline = new Deadline(this.deadlineMs);
       const entry = variant.version
-        ? await this.read('list', deadline, readListEntry(this.deps, variant.list, variant.version, memberId))
+        ? await this.read(
+            'list',
+            deadline,
+            this.deps.lists.readEntry(variant.list, variant.version, memberId),
+          )
         : null;
       deadline.clear();
       if (entry?.ok && entry.value)

@@ -34,6 +34,8 @@ export const rowsQuerySchema = z.object({
     .describe("the member's time zone, for the time of day (default UTC)"),
 });
 
+export type RowsQuery = z.output<typeof rowsQuerySchema>;
+
 export const recommendationsQuerySchema = z.object({ k: whole(1, 500, 20, 'titles to return') });
 export const similarQuerySchema = z.object({ k: whole(1, 100, 20, 'similar titles to return') });
 

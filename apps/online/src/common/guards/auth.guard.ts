@@ -7,8 +7,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthError, ForbiddenError, requireRole, type VerifiedTokens } from '@marquee/auth';
-import { VERIFIER } from '../tokens';
-import { ACCESS, type Access, type AuthedRequest } from './access';
+import { VERIFIER } from '../../tokens';
+import { ACCESS, type Access, type AuthedRequest } from '../decorators/access';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 

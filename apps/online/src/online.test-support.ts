@@ -1,10 +1,12 @@
 import { buildMatrix, getAlgorithm } from '@marquee/algorithms';
 import { mintToken, type Role } from '@marquee/auth';
-import { CACHE_TTL_SECONDS, cacheKeys } from '@marquee/storage';
-import { GLOBAL_MEMBER } from '@marquee/storage';
+import { GLOBAL_MEMBER, ListStore } from '@marquee/storage';
 import type { CatalogItem, Play } from '@marquee/domain';
-import type { Platform } from '@marquee/runtime';
-import { uniqueId } from '@marquee/testkit';
+import { uniqueId, type connectTestPlatform } from '@marquee/testkit';
+import type { OnlineAppSettings } from './app';
+
+/** The clients the tests seed the stores with and check them through. */
+export type TestPlatform = Awaited<ReturnType<typeof connectTestPlatform>>;
 
 /** What the online tests seed: their own titles, popular version, variant list and item-kNN model. */
 export interface OnlineFixture {
@@ -24,22 +26,21 @@ const GENRES = ['Drama', 'Comedy', 'Thriller'];
 
 /** Publishes a list version as the pipelines do: entries, champion pointer, hot copies. */
 async function publish(
-  platform: Platform,
+  platform: TestPlatform,
   list: string,
   version: string,
   memberId: string,
   itemIds: string[],
 ) {
   const entry = { itemIds, scores: itemIds.map((_, i) => Math.round((1 - i / 20) * 1000) / 1000) };
-  await platform.lists.writeEntries(list, version, [{ memberId, list: entry }]);
-  await platform.lists.promote(list, version, 'online test');
-  await platform.cache.setJson(cacheKeys.listEntry(list, version, memberId), entry, CACHE_TTL_SECONDS.list);
-  await platform.cache.setJson(cacheKeys.champion(list), version, CACHE_TTL_SECONDS.champion);
+  const lists = new ListStore(platform.lists, platform.cache);
+  await lists.writeEntries(list, version, [{ memberId, list: entry }]);
+  await lists.switchChampion(list, version, 'online test');
 }
 
 /** Trains an item-kNN model in which titles 1-3 go together, and 4-6; stores it as a champion. */
 export async function storeItemKnnModel(
-  platform: Platform,
+  platform: TestPlatform,
   registration: string,
   version: string,
   groups: string[][],
@@ -70,7 +71,7 @@ export async function storeItemKnnModel(
   });
 }
 
-export async function seedOnline(platform: Platform): Promise<OnlineFixture> {
+export async function seedOnline(platform: TestPlatform): Promise<OnlineFixture> {
   const prefix = uniqueId('t');
   const titles = Array.from({ length: 12 }, (_, i) => ({
     itemId: `${prefix}-${i + 1}`,
@@ -117,7 +118,7 @@ export function fixtureOptions(fixture: OnlineFixture) {
   };
 }
 
-export const token = (platform: Platform, role: Role, memberId?: string, expiresIn = '1h') =>
+export const token = (platform: TestPlatform, role: Role, memberId?: string, expiresIn = '1h') =>
   mintToken({ role, ...(memberId ? { memberId } : {}) }, platform.config.auth.secret, expiresIn);
 
 export const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
@@ -131,3 +132,11 @@ export const play = (member: string, itemId: string, device: Play['device'] = 'm
   positionMs: 5 * 60_000,
   durationMs: 50 * 60_000,
 });
+
+/** The app over the test keyspace, connecting its own clients except those given (a store that is down). */
+export const onlineSettings = (
+  platform: TestPlatform,
+  registry: OnlineAppSettings['registry'],
+  options: OnlineAppSettings['options'] = {},
+  clients: OnlineAppSettings['clients'] = {},
+): OnlineAppSettings => ({ config: platform.config, logger: platform.logger, registry, options, clients });

@@ -1,28 +1,28 @@
-import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { requireMember, type Principal } from '@marquee/auth';
-import { parseOrThrow } from '@marquee/domain';
 import type { RecommendationsPage } from '@marquee/pages';
-import { Allow, Caller } from './auth/access';
-import type { OnlineRuntime } from './online-runtime';
-import { ApiAnswer, ApiErrors, ApiQueryFrom } from './openapi';
+import { Allow } from '../common/decorators/access';
+import { OwnMemberOnly } from '../common/guards/member.guard';
+import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
+import { validQuery } from '../common/pipes/zod-validation.pipe';
 import {
-  memberPathSchema,
   recommendationsQuerySchema,
   recommendationsSchema,
   rowsPageSchema,
   rowsQuerySchema,
-} from './schemas';
-import { RUNTIME } from './tokens';
+} from '../common/schemas';
+import { MemberRowsService } from './rows.service';
+import type { RowsQuery } from '../common/schemas';
 
 @ApiTags('rows')
 @ApiBearerAuth()
 @Controller('v1/users')
 export class RowsController {
-  constructor(@Inject(RUNTIME) private readonly runtime: OnlineRuntime) {}
+  constructor(private readonly rows: MemberRowsService) {}
 
   @Get(':id/rows')
   @Allow('device', 'operator')
+  @OwnMemberOnly('read the rows')
   @ApiOperation({
     summary: "A member's page of rows for a device",
     description:
@@ -37,21 +37,13 @@ export class RowsController {
   @ApiErrors(400, 401, 403, 429)
   // Sent as RowsService.pageJson serialized it: a page kept in the near cache is serialized once.
   @Header('content-type', 'application/json; charset=utf-8')
-  async page(@Param('id') id: string, @Query() query: unknown, @Caller() caller: Principal): Promise<string> {
-    const { id: memberId } = parseOrThrow(memberPathSchema, { id }, 'path');
-    requireMember(caller, memberId, 'read the rows');
-    const q = parseOrThrow(rowsQuerySchema, query ?? {}, 'query');
-    return this.runtime.rows.pageJson({
-      memberId,
-      device: q.device,
-      rows: q.rows,
-      itemsPerRow: q.itemsPerRow,
-      ...(q.tz ? { timeZone: q.tz } : {}),
-    });
+  page(@Param('id') memberId: string, @Query(validQuery(rowsQuerySchema)) query: RowsQuery): Promise<string> {
+    return this.rows.page(memberId, query);
   }
 
   @Get(':id/recommendations')
   @Allow('device', 'operator')
+  @OwnMemberOnly('read the recommendations')
   @ApiOperation({
     summary: "The member's raw list for their variant",
     description:
@@ -61,14 +53,10 @@ export class RowsController {
   @ApiQueryFrom(recommendationsQuerySchema)
   @ApiAnswer(200, 'the list', recommendationsSchema)
   @ApiErrors(400, 401, 403, 429)
-  async recommendations(
-    @Param('id') id: string,
-    @Query() query: unknown,
-    @Caller() caller: Principal,
+  recommendations(
+    @Param('id') memberId: string,
+    @Query(validQuery(recommendationsQuerySchema)) { k }: { k: number },
   ): Promise<RecommendationsPage> {
-    const { id: memberId } = parseOrThrow(memberPathSchema, { id }, 'path');
-    requireMember(caller, memberId, 'read the recommendations');
-    const { k } = parseOrThrow(recommendationsQuerySchema, query ?? {}, 'query');
-    return this.runtime.rows.recommendations(memberId, k);
+    return this.rows.recommendations(memberId, k);
   }
 }

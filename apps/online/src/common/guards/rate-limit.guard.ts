@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { AuthedRequest } from './access';
+import type { AuthedRequest } from '../decorators/access';
 
 /**
  * Per-principal rate limits (after the auth guard): a token's subject and role are the key, across

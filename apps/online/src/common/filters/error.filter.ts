@@ -1,8 +1,9 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthError, ForbiddenError } from '@marquee/auth';
 import { ValidationError } from '@marquee/domain';
 import type { Logger } from '@marquee/observability';
+import { LOGGER } from '../../tokens';
 
 /**
  * Maps domain errors to clear HTTP answers: bad input is a 400 naming the field, never a 500; a
@@ -10,7 +11,7 @@ import type { Logger } from '@marquee/observability';
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();

@@ -1,26 +1,29 @@
-import type { Registry } from 'prom-client';
+import type { Kafka } from 'kafkajs';
 import type { PublishedResult } from '@marquee/domain';
-import { errorContext } from '@marquee/observability';
+import type { Topics } from '@marquee/kafka';
+import { errorContext, type Logger } from '@marquee/observability';
 import {
-  ReferenceData,
-  SimilarItems,
   listenToMemberUpdates,
   listenToPublishedResults,
+  type ReferenceData,
+  type RowsService,
+  type SimilarItems,
   type TopicListener,
 } from '@marquee/pages';
-import { RowsService } from '@marquee/pages';
-import type { Platform } from '@marquee/runtime';
-import { rowsObserver } from './metrics';
-import type { OnlineOptions } from './online-options';
+
+/** Where this instance hears announcements: unique consumer groups, so every replica hears every message. */
+export interface Announcements {
+  kafka: Kafka;
+  topics: Topics;
+  logger: Logger;
+  instanceGroupId: string;
+}
 
 /**
  * The online service's state beside the HTTP layer: reference data in memory, the item-kNN model,
  * the page pipeline, and the `results.published` listener that switches versions as they land.
  */
 export class OnlineRuntime {
-  readonly reference: ReferenceData;
-  readonly similar: SimilarItems;
-  readonly rows: RowsService;
   /**
    * Resolves when this instance follows results.published and members.updated (or could not; it
    * then relies on refreshes and the near cache's TTL).
@@ -29,35 +32,21 @@ export class OnlineRuntime {
   private listeners: Promise<Array<TopicListener | null>> = Promise.resolve([]);
 
   constructor(
-    private readonly platform: Platform,
-    registry: Registry,
-    private readonly options: OnlineOptions,
-  ) {
-    this.reference = new ReferenceData(platform, {
-      refreshMs: options.referenceRefreshMs,
-      ...(options.loadVariants ? { loadVariants: options.loadVariants } : {}),
-    });
-    this.similar = new SimilarItems(platform, options.similarRegistration);
-    this.rows = new RowsService(
-      { ...platform, reference: this.reference, similar: this.similar },
-      {
-        deadlineMs: options.deadlineMs,
-        signalsTtlMs: options.signalsTtlMs,
-        observer: rowsObserver(registry),
-      },
-    );
-  }
+    readonly reference: ReferenceData,
+    readonly similar: SimilarItems,
+    readonly rows: RowsService,
+    private readonly announcements: Announcements,
+  ) {}
 
   /** Loads what pages need before the first request; a store that is down leaves it empty, not failed. */
   async start(): Promise<void> {
     await this.reference.start();
+    const { kafka, topics, logger, instanceGroupId: groupId } = this.announcements;
     await this.similar
       .reload()
       .catch((error: unknown) =>
-        this.platform.logger.warn(errorContext(error), 'no item-knn model loaded for similar titles yet'),
+        logger.warn(errorContext(error), 'no item-knn model loaded for similar titles yet'),
       );
-    const { kafka, topics, logger } = this.platform;
-    const groupId = this.options.instanceGroupId;
     this.listeners = Promise.all([
       this.listen('results.published; new versions arrive with the periodic refresh', () =>
         listenToPublishedResults({
@@ -92,7 +81,7 @@ export class OnlineRuntime {
     try {
       return await start();
     } catch (error) {
-      this.platform.logger.warn(errorContext(error), `not following ${what}`);
+      this.announcements.logger.warn(errorContext(error), `not following ${what}`);
       return null;
     }
   }
@@ -102,7 +91,7 @@ export class OnlineRuntime {
     // Pages kept in memory were blended from the previous version's lists.
     this.rows.invalidateAll();
     if (await this.similar.concerns(result.list)) await this.similar.reload();
-    this.platform.logger.info(
+    this.announcements.logger.info(
       { list: result.list, version: result.version },
       'switched to announced version',
     );

@@ -1,0 +1,31 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../common/decorators/access';
+import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
+import { ValidPath } from '../common/guards/valid-path.guard';
+import { validQuery } from '../common/pipes/zod-validation.pipe';
+import { itemPathSchema, similarQuerySchema, similarSchema } from '../common/schemas';
+import { ItemsService } from './items.service';
+
+@ApiTags('items')
+@ApiBearerAuth()
+@Controller('v1/items')
+export class ItemsController {
+  constructor(private readonly items: ItemsService) {}
+
+  @Get(':id/similar')
+  @Allow('device', 'experimenter', 'operator')
+  @ApiOperation({
+    summary: 'Titles similar to a title',
+    description:
+      'Nearest neighbours from the champion item-kNN model, held in memory and reloaded on results.published.',
+  })
+  @ValidPath(itemPathSchema)
+  @ApiParam({ name: 'id', description: 'title (item) id' })
+  @ApiQueryFrom(similarQuerySchema)
+  @ApiAnswer(200, 'the similar titles, most similar first', similarSchema)
+  @ApiErrors(400, 401, 403, 404, 429, 503)
+  similar(@Param('id') id: string, @Query(validQuery(similarQuerySchema)) { k }: { k: number }) {
+    return this.items.similar(id, k);
+  }
+}

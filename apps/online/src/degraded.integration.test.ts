@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Cache } from '@marquee/storage';
 import {
+  BecauseYouWatchedRepository,
   BlobStore,
   CatalogRepository,
+  ContinueWatchingRepository,
   ListsRepository,
   ModelsRepository,
   PlaysRepository,
   RegistrationsRepository,
+  TrendingRepository,
   createCassandraClient,
 } from '@marquee/storage';
 import { ReferenceData } from '@marquee/pages';
@@ -34,9 +37,12 @@ function withoutMemcached(platform: Platform): { platform: Platform; cache: Cach
       ...platform,
       cache,
       recentPlays: new RecentPlaysSignal(platform.plays, cache),
-      continueWatching: new ContinueWatchingSignal(platform.cassandra, cache),
-      trending: new TrendingSignal(platform.cassandra, cache),
-      becauseYouWatched: new BecauseYouWatchedSignal(platform.cassandra, cache),
+      continueWatching: new ContinueWatchingSignal(new ContinueWatchingRepository(platform.cassandra), cache),
+      trending: new TrendingSignal(new TrendingRepository(platform.cassandra), cache),
+      becauseYouWatched: new BecauseYouWatchedSignal(
+        new BecauseYouWatchedRepository(platform.cassandra),
+        cache,
+      ),
     },
   };
 }
@@ -59,9 +65,9 @@ function withoutCassandra(platform: Platform): { platform: Platform; close: () =
       models: new ModelsRepository(dead),
       registrations: new RegistrationsRepository(dead),
       recentPlays: new RecentPlaysSignal(plays, platform.cache),
-      continueWatching: new ContinueWatchingSignal(dead, platform.cache),
-      trending: new TrendingSignal(dead, platform.cache),
-      becauseYouWatched: new BecauseYouWatchedSignal(dead, platform.cache),
+      continueWatching: new ContinueWatchingSignal(new ContinueWatchingRepository(dead), platform.cache),
+      trending: new TrendingSignal(new TrendingRepository(dead), platform.cache),
+      becauseYouWatched: new BecauseYouWatchedSignal(new BecauseYouWatchedRepository(dead), platform.cache),
     },
     close: () => dead.shutdown().catch(() => undefined),
   };

@@ -77,7 +77,7 @@ export async function connectPlatform(
   const producer = kafka.producer(PRODUCER_OPTIONS);
   await producer.connect();
   const cache = new Cache(config.memcached.servers, logger, {
-    timeoutMs: options.cacheTimeoutMs ?? 50,
+    timeoutMs: options.cacheTimeoutMs ?? config.memcached.timeoutMs,
     namespace: config.cassandra.keyspace,
   });
   const plays = new PlaysRepository(cassandra);

@@ -13,7 +13,7 @@ export interface CacheStats {
 
 export interface CacheOptions {
   /** Per-operation deadline; the cache must never be slower than the store behind it. */
-  timeoutMs?: number;
+  timeoutMs: number;
   /** After a failure, skip the cache for this long instead of paying the timeout on every call. */
   cooldownMs?: number;
   /** Prefix of every key, so two keyspaces sharing a memcached pool never read each other's entries. */
@@ -35,9 +35,9 @@ export class Cache {
   constructor(
     servers: string,
     private readonly logger: Logger,
-    options: CacheOptions = {},
+    options: CacheOptions,
   ) {
-    this.timeoutMs = options.timeoutMs ?? 50;
+    this.timeoutMs = options.timeoutMs;
     this.cooldownMs = options.cooldownMs ?? 1000;
     this.prefix = options.namespace ? `${options.namespace}:` : '';
     this.client = memjs.Client.create(servers, {

@@ -1,4 +1,3 @@
 export * from './topics';
 export * from './client';
 export * from './plays-producer';
-export * from './dead-letters';

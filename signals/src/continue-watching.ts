@@ -1,7 +1,14 @@
-import type { Client } from 'cassandra-driver';
 import { isFinished, type Play } from '@marquee/domain';
-import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
-import { writeTimestampMicros, type Statement } from '@marquee/storage';
+import {
+  CACHE_TTL_SECONDS,
+  cacheKeys,
+  type Cache,
+  type ContinueWatchingEntry,
+  type ContinueWatchingRepository,
+  type Statement,
+} from '@marquee/storage';
+
+export type { ContinueWatchingEntry } from '@marquee/storage';
 
 /**
  * Signal: titles the member started and has not finished, with their positions.
@@ -12,17 +19,9 @@ import { writeTimestampMicros, type Statement } from '@marquee/storage';
  *   the partition, or, for a member's newest plays, updated in place (`applyToHotCopy`).
  * Online: reads the hot copy, falling back to the partition; newest first.
  */
-export interface ContinueWatchingEntry {
-  itemId: string;
-  positionMs: number;
-  durationMs: number;
-  device: string;
-  updatedAt: string;
-}
-
 export class ContinueWatchingSignal {
   constructor(
-    private readonly client: Client,
+    private readonly stored: ContinueWatchingRepository,
     private readonly cache: Cache,
   ) {}
 
@@ -33,30 +32,11 @@ export class ContinueWatchingSignal {
 
   /** The Cassandra write of one play: the position, or a delete once the title is finished. */
   async write(play: Play): Promise<void> {
-    const { query, params } = this.writeStatement(play);
-    await this.client.execute(query, params, { prepare: true });
+    await this.stored.write(play);
   }
 
   writeStatement(play: Play): Statement {
-    const at = writeTimestampMicros(play.timestamp);
-    if (isFinished(play))
-      return {
-        query: 'DELETE FROM continue_watching USING TIMESTAMP ? WHERE member_id = ? AND item_id = ?',
-        params: [at, play.userId, play.itemId],
-      };
-    return {
-      query: `INSERT INTO continue_watching (member_id, item_id, position_ms, duration_ms, device, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
-      params: [
-        play.userId,
-        play.itemId,
-        play.positionMs,
-        play.durationMs,
-        play.device,
-        new Date(play.timestamp),
-        at,
-      ],
-    };
+    return this.stored.writeStatement(play);
   }
 
   /**
@@ -96,32 +76,15 @@ export class ContinueWatchingSignal {
     const key = cacheKeys.continueWatching(memberId);
     const cached = await this.cache.getJson<ContinueWatchingEntry[]>(key);
     if (cached) return cached;
-    const entries = await this.load(memberId);
+    const entries = await this.stored.read(memberId);
     await this.cache.addJson(key, entries, CACHE_TTL_SECONDS.signal);
     return entries;
   }
 
   /** Rewrites the hot copy from the partition: for writers, after their writes succeeded. */
   async refresh(memberId: string): Promise<ContinueWatchingEntry[]> {
-    const entries = await this.load(memberId);
+    const entries = await this.stored.read(memberId);
     await this.cache.setJson(cacheKeys.continueWatching(memberId), entries, CACHE_TTL_SECONDS.signal);
     return entries;
-  }
-
-  private async load(memberId: string): Promise<ContinueWatchingEntry[]> {
-    const result = await this.client.execute(
-      'SELECT item_id, position_ms, duration_ms, device, updated_at FROM continue_watching WHERE member_id = ?',
-      [memberId],
-      { prepare: true },
-    );
-    return result.rows
-      .map((row) => ({
-        itemId: row['item_id'] as string,
-        positionMs: row['position_ms'] as number,
-        durationMs: row['duration_ms'] as number,
-        device: row['device'] as string,
-        updatedAt: (row['updated_at'] as Date).toISOString(),
-      }))
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 }

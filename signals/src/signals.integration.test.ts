@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Client } from 'cassandra-driver';
 import type { Play } from '@marquee/domain';
 import type { Platform } from '@marquee/runtime';
+import { BecauseYouWatchedRepository, ContinueWatchingRepository } from '@marquee/storage';
 import { connectTestPlatform, uniqueId } from '@marquee/testkit';
 import { TRENDING } from './trending';
 import { BecauseYouWatchedSignal, type BecauseYouWatched } from './because-you-watched';
@@ -98,7 +99,7 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
       updatedAt: new Date().toISOString(),
     };
     const byw = heldReads(platform.cassandra);
-    const reader = new BecauseYouWatchedSignal(byw.client, platform.cache);
+    const reader = new BecauseYouWatchedSignal(new BecauseYouWatchedRepository(byw.client), platform.cache);
     // The reader misses, reads Cassandra (nothing yet) and is held before refilling.
     const stale = reader.read(member);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -108,7 +109,7 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
     assert.deepEqual(await platform.becauseYouWatched.read(member), value, "the writer's copy stays");
 
     const cw = heldReads(platform.cassandra);
-    const cwReader = new ContinueWatchingSignal(cw.client, platform.cache);
+    const cwReader = new ContinueWatchingSignal(new ContinueWatchingRepository(cw.client), platform.cache);
     const watching = uniqueId('m');
     const pending = cwReader.read(watching);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -135,7 +136,7 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
       },
       setJson: platform.cache.setJson.bind(platform.cache),
     } as unknown as typeof platform.cache;
-    const signal = new ContinueWatchingSignal(platform.cassandra, cache);
+    const signal = new ContinueWatchingSignal(new ContinueWatchingRepository(platform.cassandra), cache);
     assert.equal(await signal.applyToHotCopy(member, [first, done], []), true);
     assert.deepEqual(reads, [], 'a known empty row is not read');
     assert.deepEqual(

@@ -1,7 +1,5 @@
-import { types, type Client } from 'cassandra-driver';
 import type { Device, Play, ScoredList } from '@marquee/domain';
-import type { Cache } from '@marquee/storage';
-import { executeInBatches } from '@marquee/storage';
+import { cacheKeys, type Cache, type TrendingIncrement, type TrendingRepository } from '@marquee/storage';
 
 /**
  * Signal: what is trending now, overall and per device type.
@@ -20,13 +18,15 @@ export const TRENDING = {
   cacheSeconds: 5,
 } as const;
 
-/** Counter updates sent in one request. */
-const COUNTER_BATCH = 200;
-
 export type TrendingScope = 'all' | `device:${Device}`;
 
 export function bucketOf(timeMs: number): Date {
   return new Date(Math.floor(timeMs / TRENDING.bucketMs) * TRENDING.bucketMs);
+}
+
+/** The scopes a play counts in: everyone's, and its device type's. */
+function scopesOf(play: Play): TrendingScope[] {
+  return ['all', `device:${play.device}`];
 }
 
 /** How long the counts of a bucket older than the previous one are reused before reading it again. */
@@ -42,7 +42,7 @@ export class TrendingSignal {
   >();
 
   constructor(
-    private readonly client: Client,
+    private readonly stored: TrendingRepository,
     private readonly cache: Cache,
   ) {}
 
@@ -50,22 +50,8 @@ export class TrendingSignal {
   async record(play: Play, now = Date.now()): Promise<boolean> {
     const at = Date.parse(play.timestamp);
     if (now - at > TRENDING.windowMs) return false;
-    const claim = await this.client.execute(
-      'INSERT INTO trending_counted (event_id) VALUES (?) IF NOT EXISTS',
-      [play.eventId],
-      {
-        prepare: true,
-      },
-    );
-    if (!claim.wasApplied()) return false;
-    const bucket = bucketOf(at);
-    const query =
-      'UPDATE trending_buckets SET plays = plays + 1 WHERE scope = ? AND bucket = ? AND item_id = ?';
-    await Promise.all(
-      (['all', `device:${play.device}`] as TrendingScope[]).map((scope) =>
-        this.client.execute(query, [scope, bucket, play.itemId], { prepare: true }),
-      ),
-    );
+    if (!(await this.stored.claim(play.eventId))) return false;
+    await this.stored.countOne(scopesOf(play), bucketOf(at), play.itemId);
     return true;
   }
 
@@ -76,26 +62,21 @@ export class TrendingSignal {
    * Returns how many were counted.
    */
   async countNew(plays: readonly Play[], now = Date.now()): Promise<number> {
-    const increments = new Map<string, { scope: TrendingScope; bucket: Date; itemId: string; n: number }>();
+    const increments = new Map<string, TrendingIncrement>();
     let counted = 0;
     for (const play of plays) {
       const at = Date.parse(play.timestamp);
       if (now - at > TRENDING.windowMs) continue;
       counted += 1;
       const bucket = bucketOf(at);
-      for (const scope of ['all', `device:${play.device}`] as TrendingScope[]) {
+      for (const scope of scopesOf(play)) {
         const key = `${scope}|${bucket.getTime()}|${play.itemId}`;
         const entry = increments.get(key);
-        if (entry) entry.n += 1;
-        else increments.set(key, { scope, bucket, itemId: play.itemId, n: 1 });
+        if (entry) entry.plays += 1;
+        else increments.set(key, { scope, bucket, itemId: play.itemId, plays: 1 });
       }
     }
-    // One counter batch per request: Cassandra's cost of a small write is mostly the request.
-    const updates = [...increments.values()].map(({ scope, bucket, itemId, n }) => ({
-      query: 'UPDATE trending_buckets SET plays = plays + ? WHERE scope = ? AND bucket = ? AND item_id = ?',
-      params: [types.Long.fromNumber(n), scope, bucket, itemId],
-    }));
-    await executeInBatches(this.client, updates, COUNTER_BATCH, { counter: true });
+    await this.stored.add([...increments.values()]);
     return counted;
   }
 
@@ -104,7 +85,7 @@ export class TrendingSignal {
     const key = `${scope}:${k}`;
     const memo = this.memo.get(key);
     if (memo && now - memo.at < TRENDING.cacheSeconds * 1000) return memo.list;
-    const cacheKey = `mq:trending:${scope}:${k}`;
+    const cacheKey = cacheKeys.trending(scope, k);
     const cached = await this.cache.getJson<ScoredList>(cacheKey);
     if (cached) {
       this.memo.set(key, { at: now, list: cached });
@@ -160,14 +141,7 @@ export class TrendingSignal {
     const settled = bucket.getTime() < bucketOf(now).getTime() - TRENDING.bucketMs;
     const kept = this.settledBuckets.get(key);
     if (settled && kept && !reread) return kept.counts;
-    const result = await this.client.execute(
-      'SELECT item_id, plays FROM trending_buckets WHERE scope = ? AND bucket = ?',
-      [scope, bucket],
-      { prepare: true },
-    );
-    const counts = result.rows.map(
-      (row) => [row['item_id'] as string, Number(row['plays'])] as [string, number],
-    );
+    const counts = await this.stored.bucketCounts(scope, bucket);
     if (settled) this.settledBuckets.set(key, { readAt: now, counts, bucketAt: bucket.getTime() });
     return counts;
   }

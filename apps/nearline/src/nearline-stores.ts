@@ -11,11 +11,14 @@ import {
 import {
   BlobStore,
   Cache,
+  BecauseYouWatchedRepository,
   CatalogRepository,
+  ContinueWatchingRepository,
   ListsRepository,
   ModelsRepository,
   PlaysRepository,
   RegistrationsRepository,
+  TrendingRepository,
   createCassandraClient,
   migrate,
 } from '@marquee/storage';
@@ -77,9 +80,9 @@ export async function connectNearlineStores(config: MarqueeConfig, logger: Logge
     models: new ModelsRepository(cassandra),
     registrations: new RegistrationsRepository(cassandra),
     recentPlays: new RecentPlaysSignal(plays, cache),
-    continueWatching: new ContinueWatchingSignal(cassandra, cache),
-    trending: new TrendingSignal(cassandra, cache),
-    becauseYouWatched: new BecauseYouWatchedSignal(cassandra, cache),
+    continueWatching: new ContinueWatchingSignal(new ContinueWatchingRepository(cassandra), cache),
+    trending: new TrendingSignal(new TrendingRepository(cassandra), cache),
+    becauseYouWatched: new BecauseYouWatchedSignal(new BecauseYouWatchedRepository(cassandra), cache),
     async close() {
       await producer.disconnect().catch(() => undefined);
       cache.close();

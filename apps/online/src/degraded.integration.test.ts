@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   AffinitiesRepository,
+  BecauseYouWatchedRepository,
   Cache,
+  ContinueWatchingRepository,
   ListStore,
   ListsRepository,
   PlaysRepository,
@@ -154,9 +156,9 @@ describe('online service when a store is down, and under a rate limit', () => {
     const dead = down.clients.cassandra as NonNullable<Clients['cassandra']>;
     Object.assign(deps, {
       lists: new ListStore(new ListsRepository(dead), cache),
-      continueWatching: new ContinueWatchingSignal(dead, platform.cache),
+      continueWatching: new ContinueWatchingSignal(new ContinueWatchingRepository(dead), platform.cache),
       recentPlays: new RecentPlaysSignal(new PlaysRepository(dead), platform.cache),
-      becauseYouWatched: new BecauseYouWatchedSignal(dead, platform.cache),
+      becauseYouWatched: new BecauseYouWatchedSignal(new BecauseYouWatchedRepository(dead), platform.cache),
     });
     const degraded = await service.page(request);
     const stale = degraded.rows.find((r) => r.id === 'top-picks');

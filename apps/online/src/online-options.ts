@@ -1,7 +1,5 @@
 import { hostname } from 'node:os';
-import { z } from 'zod';
-import type { MarqueeConfig } from '@marquee/config';
-import { formatIssues } from '@marquee/domain';
+import { DEFAULT_RATE_LIMITS as CONFIG_RATE_LIMITS, loadConfig, type MarqueeConfig } from '@marquee/config';
 import type { Role } from '@marquee/auth';
 import type { Variant } from '@marquee/experiments';
 
@@ -44,61 +42,32 @@ export interface OnlineOptions {
  * devices share 100 a second (the limit is per member), far above that and far below what one token
  * could do to the service. Producers post batches.
  */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  device: 1000,
-  producer: 5000,
-  experimenter: 200,
-  operator: 200,
-  anonymous: 100,
-};
-
-const count = z.coerce.number().int().min(1).max(10_000_000);
-const envSchema = z.object({
-  MARQUEE_ROWS_DEADLINE_MS: z.coerce.number().int().min(1).max(10_000).default(50),
-  MARQUEE_ONLINE_CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
-  // 10 s rather than 2: at 2,000 req/s over 200 members, re-blending every member's page every 2 s
-  // took the service from 59 % to 70–74 % of a core and its p99 from 7–17 ms to 43–53 ms (README).
-  MARQUEE_ROWS_SIGNALS_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
-  MARQUEE_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
-  MARQUEE_RATE_LIMIT_DEVICE: count.default(DEFAULT_RATE_LIMITS.device),
-  MARQUEE_RATE_LIMIT_PRODUCER: count.default(DEFAULT_RATE_LIMITS.producer),
-  MARQUEE_RATE_LIMIT_EXPERIMENTER: count.default(DEFAULT_RATE_LIMITS.experimenter),
-  MARQUEE_RATE_LIMIT_OPERATOR: count.default(DEFAULT_RATE_LIMITS.operator),
-  MARQUEE_RATE_LIMIT_ANONYMOUS: count.default(DEFAULT_RATE_LIMITS.anonymous),
-  MARQUEE_DEMO_PAGE: z.enum(['on', 'off']).optional(),
-  MARQUEE_REFERENCE_REFRESH_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
-  MARQUEE_SIMILAR_REGISTRATION: z.string().min(1).optional(),
-});
+export const DEFAULT_RATE_LIMITS: RateLimits = CONFIG_RATE_LIMITS;
 
 export function defaultOnlineOptions(config: MarqueeConfig): OnlineOptions {
   return onlineOptionsFromEnv({}, config);
 }
 
-/** Reads the online service's settings at the process edge; a bad value names its variable. */
+/**
+ * The online service's settings from `env` (parsed by the one configuration schema), with the
+ * token verification of `config`; a bad value names its variable.
+ */
 export function onlineOptionsFromEnv(env: NodeJS.ProcessEnv, config: MarqueeConfig): OnlineOptions {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`invalid environment: ${formatIssues(parsed.error).join('; ')}`);
-  const e = parsed.data;
+  return onlineOptions({ ...config, online: loadConfig(env).online });
+}
+
+/** The online service's settings, from its configuration. */
+export function onlineOptions(config: MarqueeConfig): OnlineOptions {
+  const online = config.online;
   return {
-    deadlineMs: e.MARQUEE_ROWS_DEADLINE_MS,
-    cacheTimeoutMs: e.MARQUEE_ONLINE_CACHE_TIMEOUT_MS,
-    signalsTtlMs: e.MARQUEE_ROWS_SIGNALS_TTL_MS,
-    rateLimit: {
-      windowMs: e.MARQUEE_RATE_WINDOW_MS,
-      limits: {
-        device: e.MARQUEE_RATE_LIMIT_DEVICE,
-        producer: e.MARQUEE_RATE_LIMIT_PRODUCER,
-        experimenter: e.MARQUEE_RATE_LIMIT_EXPERIMENTER,
-        operator: e.MARQUEE_RATE_LIMIT_OPERATOR,
-        anonymous: e.MARQUEE_RATE_LIMIT_ANONYMOUS,
-      },
-    },
+    deadlineMs: online.deadlineMs,
+    cacheTimeoutMs: online.cacheTimeoutMs,
+    signalsTtlMs: online.signalsTtlMs,
+    rateLimit: { windowMs: online.rateLimit.windowMs, limits: { ...online.rateLimit.limits } },
     // Minting tokens from a page is only sane with the local secret; with JWKS an identity provider does it.
-    demoPage: e.MARQUEE_DEMO_PAGE
-      ? e.MARQUEE_DEMO_PAGE === 'on' && !config.auth.jwksUrl
-      : !config.auth.jwksUrl,
-    referenceRefreshMs: e.MARQUEE_REFERENCE_REFRESH_MS,
-    ...(e.MARQUEE_SIMILAR_REGISTRATION ? { similarRegistration: e.MARQUEE_SIMILAR_REGISTRATION } : {}),
+    demoPage: online.demoPage ? online.demoPage === 'on' && !config.auth.jwksUrl : !config.auth.jwksUrl,
+    referenceRefreshMs: online.referenceRefreshMs,
+    ...(online.similarRegistration ? { similarRegistration: online.similarRegistration } : {}),
     instanceGroupId: `marquee-online-${hostname()}-${process.pid}-${Date.now().toString(36)}`,
   };
 }

@@ -19,6 +19,9 @@ import {
 } from '@marquee/signals';
 import {
   AffinitiesRepository,
+  BecauseYouWatchedRepository,
+  ContinueWatchingRepository,
+  TrendingRepository,
   BlobStore,
   Cache,
   CatalogRepository,
@@ -71,9 +74,13 @@ const repository = <T>(type: new (cassandra: Client) => T): Provider => ({
   inject: [CASSANDRA],
 });
 
-const signal = <T>(type: new (cassandra: Client, cache: Cache) => T): Provider => ({
+/** A signal over its repository and the cache. */
+const signal = <S, R>(
+  type: new (stored: R, cache: Cache) => S,
+  stored: new (cassandra: Client) => R,
+): Provider => ({
   provide: type,
-  useFactory: (cassandra: Client, cache: Cache) => new type(cassandra, cache),
+  useFactory: (cassandra: Client, cache: Cache) => new type(new stored(cassandra), cache),
   inject: [CASSANDRA, Cache],
 });
 
@@ -184,9 +191,9 @@ export class ClientsModule implements OnApplicationShutdown {
           useFactory: (plays: PlaysRepository, cache: Cache) => new RecentPlaysSignal(plays, cache),
           inject: [PlaysRepository, Cache],
         },
-        signal(ContinueWatchingSignal),
-        signal(TrendingSignal),
-        signal(BecauseYouWatchedSignal),
+        signal(ContinueWatchingSignal, ContinueWatchingRepository),
+        signal(TrendingSignal, TrendingRepository),
+        signal(BecauseYouWatchedSignal, BecauseYouWatchedRepository),
       ],
       exports: exported,
     };

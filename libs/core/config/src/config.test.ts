@@ -28,4 +28,27 @@ describe('loadConfig', () => {
       /MARQUEE_KEYSPACE: must be a lowercase CQL identifier/,
     );
   });
+
+  it("gives each process's memcached deadline its one default", () => {
+    const config = loadConfig({});
+    assert.equal(config.memcached.timeoutMs, 50);
+    assert.equal(config.online.cacheTimeoutMs, 500);
+    assert.equal(config.nearline.cacheTimeoutMs, 500);
+    assert.equal(loadConfig({ MARQUEE_ONLINE_CACHE_TIMEOUT_MS: '80' }).online.cacheTimeoutMs, 80);
+  });
+
+  it('reads the online and nearline settings, one variable serving both where they share one', () => {
+    const config = loadConfig({
+      MARQUEE_SIMILAR_REGISTRATION: 'knn-1',
+      MARQUEE_RATE_LIMIT_DEVICE: '7',
+      MARQUEE_NEARLINE_CONSUMERS: '2',
+    });
+    assert.equal(config.online.similarRegistration, 'knn-1');
+    assert.equal(config.nearline.similarRegistration, 'knn-1');
+    assert.equal(config.online.rateLimit.limits.device, 7);
+    assert.equal(config.online.rateLimit.limits.producer, 5000);
+    assert.equal(config.nearline.consumers, 2);
+    assert.equal(config.nearline.concurrency, undefined);
+    assert.throws(() => loadConfig({ MARQUEE_NEARLINE_CONSUMERS: '0' }), /MARQUEE_NEARLINE_CONSUMERS/);
+  });
 });

@@ -3,12 +3,15 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { MarqueeConfig } from '@marquee/config';
 import { Cache } from '@marquee/storage';
 import {
+  BecauseYouWatchedRepository,
   BlobStore,
   CatalogRepository,
+  ContinueWatchingRepository,
   ListsRepository,
   ModelsRepository,
   PlaysRepository,
   RegistrationsRepository,
+  TrendingRepository,
   createCassandraClient,
   migrate,
 } from '@marquee/storage';
@@ -74,7 +77,7 @@ export async function connectPlatform(
   const producer = kafka.producer(PRODUCER_OPTIONS);
   await producer.connect();
   const cache = new Cache(config.memcached.servers, logger, {
-    timeoutMs: options.cacheTimeoutMs ?? 50,
+    timeoutMs: options.cacheTimeoutMs ?? config.memcached.timeoutMs,
     namespace: config.cassandra.keyspace,
   });
   const plays = new PlaysRepository(cassandra);
@@ -93,9 +96,9 @@ export async function connectPlatform(
     models: new ModelsRepository(cassandra),
     registrations: new RegistrationsRepository(cassandra),
     recentPlays: new RecentPlaysSignal(plays, cache),
-    continueWatching: new ContinueWatchingSignal(cassandra, cache),
-    trending: new TrendingSignal(cassandra, cache),
-    becauseYouWatched: new BecauseYouWatchedSignal(cassandra, cache),
+    continueWatching: new ContinueWatchingSignal(new ContinueWatchingRepository(cassandra), cache),
+    trending: new TrendingSignal(new TrendingRepository(cassandra), cache),
+    becauseYouWatched: new BecauseYouWatchedSignal(new BecauseYouWatchedRepository(cassandra), cache),
     async close() {
       await producer.disconnect().catch(() => undefined);
       cache.close();

@@ -11,4 +11,8 @@ export * from './cassandra/registrations-repository';
 export * from './cache/cache';
 export * from './cache/keys';
 export * from './cassandra/affinities-repository';
+export * from './cassandra/continue-watching-repository';
+export * from './cassandra/because-you-watched-repository';
+export * from './cassandra/trending-repository';
+export * from './cassandra/health';
 export * from './lists/list-store';

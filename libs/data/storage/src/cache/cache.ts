@@ -2,6 +2,9 @@ import memjs from 'memjs';
 import type { Logger } from '@marquee/observability';
 import { coalesceWrites } from './coalesced-writes';
 
+/** After a failure, the cache is skipped this long instead of paying the timeout on every call. */
+const COOLDOWN_MS = 1000;
+
 /** The least memjs waits before giving a connection up (see the constructor). */
 const MEMJS_CONNECTION_TIMEOUT_MS = 2000;
 
@@ -13,9 +16,7 @@ export interface CacheStats {
 
 export interface CacheOptions {
   /** Per-operation deadline; the cache must never be slower than the store behind it. */
-  timeoutMs?: number;
-  /** After a failure, skip the cache for this long instead of paying the timeout on every call. */
-  cooldownMs?: number;
+  timeoutMs: number;
   /** Prefix of every key, so two keyspaces sharing a memcached pool never read each other's entries. */
   namespace?: string;
 }
@@ -27,7 +28,6 @@ export interface CacheOptions {
 export class Cache {
   private readonly client: memjs.Client;
   private readonly timeoutMs: number;
-  private readonly cooldownMs: number;
   private downUntil = 0;
   private readonly prefix: string;
   readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
@@ -35,10 +35,9 @@ export class Cache {
   constructor(
     servers: string,
     private readonly logger: Logger,
-    options: CacheOptions = {},
+    options: CacheOptions,
   ) {
-    this.timeoutMs = options.timeoutMs ?? 50;
-    this.cooldownMs = options.cooldownMs ?? 1000;
+    this.timeoutMs = options.timeoutMs;
     this.prefix = options.namespace ? `${options.namespace}:` : '';
     this.client = memjs.Client.create(servers, {
       retries: 0,
@@ -132,7 +131,7 @@ export class Cache {
 
   private fail(op: string, key: string, error: unknown): void {
     this.stats.errors += 1;
-    this.downUntil = Date.now() + this.cooldownMs;
+    this.downUntil = Date.now() + COOLDOWN_MS;
     this.logger.warn(
       { op, key, error: (error as Error).message },
       'memcached unavailable; reading through to Cassandra',

@@ -2,14 +2,15 @@
 export const cacheKeys = {
   recentPlays: (memberId: string) => `mq:recent:${memberId}`,
   continueWatching: (memberId: string) => `mq:cw:${memberId}`,
+  becauseYouWatched: (memberId: string) => `mq:byw:${memberId}`,
+  /** The top `k` trending titles of a scope, shared by the online replicas for a few seconds. */
+  trending: (scope: string, k: number) => `mq:trending:${scope}:${k}`,
   listEntry: (list: string, version: string, memberId: string) => `mq:list:${list}:${version}:${memberId}`,
   champion: (list: string) => `mq:champion:${list}`,
-  catalogItem: (itemId: string) => `mq:item:${itemId}`,
 };
 
 export const CACHE_TTL_SECONDS = {
   signal: 3600,
   list: 6 * 3600,
   champion: 10,
-  catalog: 3600,
 };

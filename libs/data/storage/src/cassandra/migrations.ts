@@ -7,7 +7,7 @@ export interface Migration {
 }
 
 /** Lists expire by TTL; a version older than this is gone unless republished. */
-export const LIST_TTL_SECONDS = 30 * 24 * 3600;
+const LIST_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * Versioned schema. Tables are designed per query and partitioned by member for everything a page

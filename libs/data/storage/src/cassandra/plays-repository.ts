@@ -84,17 +84,6 @@ export class PlaysRepository {
     return result.rows.map((row) => toStoredPlay(row as unknown as Record<string, unknown>, memberId));
   }
 
-  async countForMember(memberId: string): Promise<number> {
-    const result = await this.client.execute(
-      'SELECT count(*) AS n FROM plays_by_member WHERE member_id = ?',
-      [memberId],
-      {
-        prepare: true,
-      },
-    );
-    return Number(result.first()?.['n'] ?? 0);
-  }
-
   /**
    * Streams every stored play (the offline snapshot), page by page, so memory stays bounded.
    * Calls `onProgress` with the running count for heartbeats.

@@ -42,3 +42,13 @@ export async function executeInBatches(
     ),
   );
 }
+
+/** Writes statements made by several repositories in one request, for callers that hold no client. */
+export class BatchWriter {
+  constructor(private readonly client: Client) {}
+
+  /** One unlogged batch (see `executeUnlogged`). */
+  writeUnlogged(statements: readonly Statement[]): Promise<void> {
+    return executeUnlogged(this.client, statements);
+  }
+}

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import { AFFINITIES_LIST, type AffinitiesRepository, type ListStore } from '@marquee/storage';
+import {
+  AFFINITIES_LIST,
+  type AffinitiesRepository,
+  type CatalogRepository,
+  type ListStore,
+  type ListsRepository,
+  type PlaysRepository,
+} from '@marquee/storage';
 import { AffinityCounter } from '@marquee/algorithms';
 import type { AffinitiesSummary } from '@marquee/offline-client';
-import type { CatalogRepository, ListsRepository, PlaysRepository } from '@marquee/storage';
 import type { Logger } from '@marquee/observability';
 import { heartbeat } from '../../activity-context';
 
@@ -67,7 +73,7 @@ export function createAffinityActivities(deps: AffinityActivityDeps) {
         workflowId: input.workflowId,
         createdAt: new Date(input.asOf),
       });
-      // Online reads the affinities' champion on its own refresh, so the switch is not announced.
+      // Online rereads the affinities' champion every refresh, so the switch is not announced.
       await deps.listStore.switchChampion(AFFINITIES_LIST, input.version, `computed by ${input.workflowId}`);
       deps.logger.info(summary, 'genre affinities published');
       return { ...summary, published: true };

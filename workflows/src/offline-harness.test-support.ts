@@ -3,9 +3,30 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Consumer } from 'kafkajs';
 import type { MarqueeConfig } from '@marquee/config';
 import type { PublishedResult } from '@marquee/domain';
-import { createOfflineWorker } from './worker';
+import { AffinitiesRepository, ListStore } from '@marquee/storage';
 import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, uniqueId } from '@marquee/testkit';
+import type { ActivityDeps } from './all-activities';
+import { holdoutEvaluator } from './training/holdout';
+import { createOfflineWorker } from './worker';
+
+/** The offline activities' collaborators, taken from a test platform's clients. */
+export function activityDepsOf(platform: Platform): ActivityDeps {
+  return {
+    plays: platform.plays,
+    catalog: platform.catalog,
+    affinities: new AffinitiesRepository(platform.cassandra),
+    blobs: platform.blobs,
+    models: platform.models,
+    registrations: platform.registrations,
+    lists: platform.lists,
+    listStore: new ListStore(platform.lists, platform.cache),
+    producer: platform.producer,
+    topics: platform.topics,
+    logger: platform.logger,
+    evaluator: holdoutEvaluator,
+  };
+}
 
 /**
  * What a workflow test needs on the real stack: a Temporal test environment on the dev server, a
@@ -42,7 +63,12 @@ export async function startOfflineHarness(name: string, config: MarqueeConfig): 
       announcements.push(JSON.parse(message.value?.toString() ?? '{}') as PublishedResult);
     },
   });
-  const worker = await createOfflineWorker(platform, { connection: env.nativeConnection });
+  const worker = await createOfflineWorker({
+    connection: env.nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: activityDepsOf(platform),
+  });
   const running = worker.run();
   return {
     env,

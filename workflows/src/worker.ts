@@ -1,43 +1,23 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the platform object is being replaced by explicit collaborators
-import type { Platform } from '@marquee/runtime';
-import { createPopularityActivities } from './popularity/popularity-activities';
-import { createAffinityActivities } from './popularity/affinity-activities';
-import { createTrainingActivities } from './training/training-activities';
-import { holdoutEvaluator } from './training/holdout';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './all-activities';
 
-/** All activities the offline worker serves, built over one platform's clients. */
-export function createActivities(platform: Platform) {
-  return {
-    ...createPopularityActivities({
-      plays: platform.plays,
-      lists: platform.lists,
-      cache: platform.cache,
-      producer: platform.producer,
-      topics: platform.topics,
-      logger: platform.logger,
-    }),
-    ...createTrainingActivities({ ...platform, evaluator: holdoutEvaluator }),
-    ...createAffinityActivities(platform),
-  };
+export interface OfflineWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** The collaborators of the activities. */
+  activities: ActivityDeps;
+  extra?: Partial<WorkerOptions>;
 }
 
-/**
- * The offline Temporal worker: bundles `workflows/` and registers the activities.
- * `connection` may come from a test environment; otherwise it connects to the configured server.
- */
-export async function createOfflineWorker(
-  platform: Platform,
-  options: { connection?: NativeConnection; taskQueue?: string; extra?: Partial<WorkerOptions> } = {},
-): Promise<Worker> {
-  const connection =
-    options.connection ?? (await NativeConnection.connect({ address: platform.config.temporal.address }));
+/** The offline Temporal worker: bundles the workflows (`all-workflows`) and serves the activities. */
+export function createOfflineWorker(options: OfflineWorkerOptions): Promise<Worker> {
   return Worker.create({
-    connection,
-    namespace: platform.config.temporal.namespace,
-    taskQueue: options.taskQueue ?? platform.config.temporal.taskQueue,
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
     workflowsPath: require.resolve('./all-workflows'),
-    activities: createActivities(platform),
+    activities: createActivities(options.activities),
     ...options.extra,
   });
 }

@@ -3,11 +3,37 @@ import type { MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { algorithmNames } from '@marquee/algorithms';
 import { createLogger } from '@marquee/observability';
-import { GATE_METRICS, listRuns, registerAlgorithm, unregisterAlgorithm } from '@marquee/offline-client';
-import { connectPlatform } from '@marquee/runtime';
-import { connectTemporal } from '@marquee/offline-client';
-import type { trainingPipeline } from '@marquee/workflows';
+import {
+  GATE_METRICS,
+  TRAINING_PIPELINE,
+  connectCassandra,
+  connectTemporal,
+  listRuns,
+  registerAlgorithm,
+  unregisterAlgorithm,
+  type TrainingPipelineInput,
+  type TrainingPipelineResult,
+} from '@marquee/offline-client';
+import { ListsRepository, RegistrationsRepository } from '@marquee/storage';
 import { oneOf, positiveInt, positiveNumber } from './options';
+
+/** What the algorithm commands work with: the registrations (Cassandra) and Temporal. */
+async function connectRegistry(c: MarqueeConfig) {
+  const cassandra = await connectCassandra(c, createLogger('cli', 'warn', true));
+  const temporal = await connectTemporal(c).catch(async (error: unknown) => {
+    await cassandra.shutdown();
+    throw error;
+  });
+  return {
+    cassandra,
+    temporal,
+    registrations: new RegistrationsRepository(cassandra),
+    async close() {
+      await temporal.close();
+      await cassandra.shutdown().catch(() => undefined);
+    },
+  };
+}
 
 function parseJsonFlag(flag: string, value: string): Record<string, unknown> {
   let parsed: unknown;
@@ -69,13 +95,12 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
       }) => {
         const c = config();
         const params = parseJsonFlag('--params', opts.params);
-        const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
-        const temporal = await connectTemporal(c);
+        const registry = await connectRegistry(c);
         try {
           const registration = await registerAlgorithm(
             {
-              registrations: platform.registrations,
-              temporal: temporal.client,
+              registrations: registry.registrations,
+              temporal: registry.temporal.client,
               taskQueue: c.temporal.taskQueue,
             },
             {
@@ -95,8 +120,7 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
               `registered ${registration.name}: ${registration.algorithm} ${JSON.stringify(registration.params)}, schedule ${registration.schedule} (Temporal schedule train-${registration.name}), traffic ${registration.traffic}`,
             );
         } finally {
-          await temporal.close();
-          await platform.close();
+          await registry.close();
         }
       },
     );
@@ -107,15 +131,15 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       const c = config();
-      const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
-      const temporal = await connectTemporal(c);
+      const registry = await connectRegistry(c);
       try {
-        const runs = await listRuns(temporal.client, { type: 'trainingPipeline', limit: 500 });
+        const lists = new ListsRepository(registry.cassandra);
+        const runs = await listRuns(registry.temporal.client, { type: TRAINING_PIPELINE, limit: 500 });
         const rows = await Promise.all(
-          (await platform.registrations.list()).map(async (r) => ({
+          (await registry.registrations.list()).map(async (r) => ({
             ...r,
             latestRun: runs.find((run) => run.workflowId.startsWith(`train-${r.name}`)) ?? null,
-            champion: (await platform.lists.champion(r.name))?.version ?? null,
+            champion: (await lists.champion(r.name))?.version ?? null,
           })),
         );
         if (opts.json) return console.log(JSON.stringify({ algorithms: rows }));
@@ -130,8 +154,7 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
           );
         }
       } finally {
-        await temporal.close();
-        await platform.close();
+        await registry.close();
       }
     });
 
@@ -144,22 +167,26 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
     .option('--json', 'print one JSON object')
     .action(async (name: string, opts: { shardSize: number; wait: boolean; json?: boolean }) => {
       const c = config();
-      const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
-      const temporal = await connectTemporal(c);
+      const registry = await connectRegistry(c);
       try {
-        const registration = await platform.registrations.get(name);
+        const registration = await registry.registrations.get(name);
         if (!registration)
           throw new ValidationError([`<name>: no algorithm is registered as '${name}'`], 'arguments');
         const workflowId = `train-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        const handle = await temporal.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+        const input: TrainingPipelineInput = {
+          registration: name,
+          k: registration.k,
+          shardSize: opts.shardSize,
+        };
+        const handle = await registry.temporal.client.workflow.start(TRAINING_PIPELINE, {
           taskQueue: c.temporal.taskQueue,
           workflowId,
-          args: [{ registration: name, k: registration.k, shardSize: opts.shardSize }],
+          args: [input],
         });
         if (!opts.wait)
           return console.log(opts.json ? JSON.stringify({ workflowId }) : `started ${workflowId}`);
         if (!opts.json) console.error(`started ${workflowId}; waiting (needs a running offline worker)`);
-        const result = await handle.result();
+        const result = (await handle.result()) as TrainingPipelineResult;
         if (opts.json)
           console.log(
             JSON.stringify({ workflowId, status: (await handle.describe()).status.name, ...result }),
@@ -169,8 +196,7 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
             `${result.published ? 'published' : 'not published'} ${result.version}: ${result.gate.reason}`,
           );
       } finally {
-        await temporal.close();
-        await platform.close();
+        await registry.close();
       }
     });
 
@@ -180,14 +206,15 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
     .argument('<name>', 'registration name')
     .action(async (name: string) => {
       const c = config();
-      const platform = await connectPlatform(c, createLogger('cli', 'warn', true));
-      const temporal = await connectTemporal(c);
+      const registry = await connectRegistry(c);
       try {
-        await unregisterAlgorithm({ registrations: platform.registrations, temporal: temporal.client }, name);
+        await unregisterAlgorithm(
+          { registrations: registry.registrations, temporal: registry.temporal.client },
+          name,
+        );
         console.log(`removed ${name}`);
       } finally {
-        await temporal.close();
-        await platform.close();
+        await registry.close();
       }
     });
 }

@@ -1,11 +1,35 @@
 import type { Command } from 'commander';
+import type { Client } from 'cassandra-driver';
 import type { MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { createLogger } from '@marquee/observability';
-import { describeRun, listRuns, rollbackList } from '@marquee/offline-client';
-import { connectPlatform } from '@marquee/runtime';
-import { connectTemporal } from '@marquee/offline-client';
+import {
+  connectCassandra,
+  connectProducer,
+  connectTemporal,
+  describeRun,
+  listRuns,
+  openCache,
+  rollbackList,
+} from '@marquee/offline-client';
+import {
+  BlobStore,
+  ListStore,
+  ListsRepository,
+  ModelsRepository,
+  RegistrationsRepository,
+} from '@marquee/storage';
 import { positiveInt } from './options';
+
+/** Runs `use` with a Cassandra session of the configured keyspace, and closes it after. */
+async function withCassandra<T>(c: MarqueeConfig, use: (cassandra: Client) => Promise<T>): Promise<T> {
+  const cassandra = await connectCassandra(c, createLogger('cli', 'warn', true));
+  try {
+    return await use(cassandra);
+  } finally {
+    await cassandra.shutdown().catch(() => undefined);
+  }
+}
 
 export function registerModelCommands(program: Command, config: () => MarqueeConfig): void {
   const models = program
@@ -19,12 +43,12 @@ export function registerModelCommands(program: Command, config: () => MarqueeCon
     .option('--limit <n>', 'versions per registration', positiveInt(1000), 10)
     .option('--json', 'print one JSON object')
     .action(async (registration: string | undefined, opts: { limit: number; json?: boolean }) => {
-      const platform = await connectPlatform(config(), createLogger('cli', 'warn', true));
-      try {
+      await withCassandra(config(), async (cassandra) => {
+        const models = new ModelsRepository(cassandra);
         const names = registration
           ? [registration]
-          : (await platform.registrations.list()).map((r) => r.name);
-        const rows = (await Promise.all(names.map((name) => platform.models.list(name, opts.limit)))).flat();
+          : (await new RegistrationsRepository(cassandra).list()).map((r) => r.name);
+        const rows = (await Promise.all(names.map((name) => models.list(name, opts.limit)))).flat();
         if (opts.json) return console.log(JSON.stringify({ models: rows }));
         if (rows.length === 0) return console.log('no models yet');
         for (const m of rows) {
@@ -35,9 +59,7 @@ export function registerModelCommands(program: Command, config: () => MarqueeCon
             `${m.registration.padEnd(14)} ${m.version}  ${m.algorithm.padEnd(10)} ${m.status.padEnd(9)} ${metrics}`,
           );
         }
-      } finally {
-        await platform.close();
-      }
+      });
     });
 
   models
@@ -46,19 +68,16 @@ export function registerModelCommands(program: Command, config: () => MarqueeCon
     .argument('<registration>', 'registration name')
     .argument('<version>', 'model version')
     .action(async (registration: string, version: string) => {
-      const platform = await connectPlatform(config(), createLogger('cli', 'warn', true));
-      try {
-        const model = await platform.models.get(registration, version);
+      await withCassandra(config(), async (cassandra) => {
+        const model = await new ModelsRepository(cassandra).get(registration, version);
         if (!model)
           throw new ValidationError(
             [`no model ${version} of '${registration}'; see marquee models list ${registration}`],
             'arguments',
           );
-        const artifact = model.artifact ? await platform.blobs.meta(model.artifact) : null;
+        const artifact = model.artifact ? await new BlobStore(cassandra).meta(model.artifact) : null;
         console.log(JSON.stringify({ ...model, artifactMeta: artifact }, null, 2));
-      } finally {
-        await platform.close();
-      }
+      });
     });
 
   models
@@ -67,15 +86,32 @@ export function registerModelCommands(program: Command, config: () => MarqueeCon
     .argument('<list>', 'list (registration) name')
     .option('--reason <text>', 'why, for the history', 'operator rollback')
     .action(async (list: string, opts: { reason: string }) => {
-      const platform = await connectPlatform(config(), createLogger('cli', 'warn', true));
-      try {
-        const result = await rollbackList(platform, list, opts.reason);
-        console.log(
-          `rolled ${list} back to ${result.version} (announced on ${platform.topics.resultsPublished.name})`,
-        );
-      } finally {
-        await platform.close();
-      }
+      const c = config();
+      const logger = createLogger('cli', 'warn', true);
+      await withCassandra(c, async (cassandra) => {
+        const { producer, topics } = await connectProducer(c, logger);
+        const cache = openCache(c, logger);
+        try {
+          const lists = new ListsRepository(cassandra);
+          const result = await rollbackList(
+            {
+              lists,
+              listStore: new ListStore(lists, cache),
+              models: new ModelsRepository(cassandra),
+              producer,
+              topics,
+            },
+            list,
+            opts.reason,
+          );
+          console.log(
+            `rolled ${list} back to ${result.version} (announced on ${topics.resultsPublished.name})`,
+          );
+        } finally {
+          await producer.disconnect().catch(() => undefined);
+          cache.close();
+        }
+      });
     });
 
   const workflows = program

@@ -1,8 +1,18 @@
-import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '@marquee/config';
 import { createLogger, createRegistry, errorContext, gauge, startOpsServer } from '@marquee/observability';
-import { connectPlatform } from '@marquee/runtime';
-import { createOfflineWorker } from '@marquee/workflows';
+import { connectCassandra, connectProducer, openCache } from '@marquee/offline-client';
+import {
+  AffinitiesRepository,
+  BlobStore,
+  CatalogRepository,
+  ListStore,
+  ListsRepository,
+  ModelsRepository,
+  PlaysRepository,
+  RegistrationsRepository,
+} from '@marquee/storage';
+import { createOfflineWorker, holdoutEvaluator } from '@marquee/workflows';
 import { initTensorBackend } from '@marquee/tensor';
 
 /** The offline process: a Temporal worker on the offline task queue, with `/metrics` and health. */
@@ -23,8 +33,31 @@ async function main(): Promise<void> {
     { backend: backend.backend, provider: backend.provider, skipped: backend.skipped },
     'tensor backend chosen',
   );
-  const platform = await connectPlatform(config, logger);
-  const worker = await createOfflineWorker(platform);
+
+  const cassandra = await connectCassandra(config, logger);
+  const { producer, topics } = await connectProducer(config, logger);
+  const cache = openCache(config, logger);
+  const lists = new ListsRepository(cassandra);
+  const worker = await createOfflineWorker({
+    connection: await NativeConnection.connect({ address: config.temporal.address }),
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: {
+      plays: new PlaysRepository(cassandra),
+      catalog: new CatalogRepository(cassandra),
+      affinities: new AffinitiesRepository(cassandra),
+      blobs: new BlobStore(cassandra),
+      models: new ModelsRepository(cassandra),
+      registrations: new RegistrationsRepository(cassandra),
+      lists,
+      listStore: new ListStore(lists, cache),
+      producer,
+      topics,
+      logger,
+      evaluator: holdoutEvaluator,
+    },
+  });
+
   const ops = await startOpsServer({
     host: config.host,
     port: config.offline.port,
@@ -40,7 +73,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   await worker.run();
   await ops.close();
-  await platform.close();
+  await producer.disconnect().catch(() => undefined);
+  cache.close();
+  await cassandra.shutdown().catch(() => undefined);
 }
 
 main().catch((error: unknown) => {

@@ -1,36 +1,11 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { AffinitiesSummary, AffinityActivities } from './affinity-activities';
-import type { PopularityActivities } from './popularity-activities';
-import type { PublishedResult } from '@marquee/domain';
+import type { PopularityPipelineInput, PopularityPipelineResult } from '@marquee/offline-client';
+import type { createPopularityActivities } from './activities';
 import { versionFor } from '../version';
 
-export interface PopularityPipelineInput {
-  list?: string;
-  k?: number;
-  halfLifeDays?: number;
-}
-
-export interface PopularityPipelineResult {
-  version: string;
-  playsScanned: number;
-  items: number;
-  published: PublishedResult;
-  /** Genre × device / hour-of-day affinities from the same plays (null for runs started before the step). */
-  affinities: AffinitiesSummary | null;
-}
-
-const { computePopularList, publishList } = proxyActivities<PopularityActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-  },
-});
-
-const { computeGenreAffinities } = proxyActivities<AffinityActivities>({
+const { computePopularList, publishList, computeGenreAffinities } = proxyActivities<
+  ReturnType<typeof createPopularityActivities>
+>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: {

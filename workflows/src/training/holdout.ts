@@ -1,6 +1,17 @@
 import type { AnyAlgorithm, InteractionMatrix, TrainedModel } from '@marquee/algorithms';
 import { rankingMetrics, stratifiedSplit } from '@marquee/evaluation';
-import type { HoldoutEvaluator } from './training-activities';
+
+/** Splits a snapshot into train and holdout and measures a model on the holdout (libs/evaluation). */
+export interface HoldoutEvaluator {
+  split(matrix: InteractionMatrix): { train: InteractionMatrix; test: InteractionMatrix };
+  measure(
+    algorithm: AnyAlgorithm,
+    model: TrainedModel,
+    train: InteractionMatrix,
+    test: InteractionMatrix,
+    k: number,
+  ): Record<string, number>;
+}
 
 /** Keeps the stored entries at `positions` (ascending CSR positions), in the same index spaces. */
 function subset(matrix: InteractionMatrix, positions: Int32Array): InteractionMatrix {

@@ -4,13 +4,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PublishedResult } from '@marquee/domain';
 import { ValidationError } from '@marquee/domain';
-import { createTrainingActivities } from './training-activities';
-import { holdoutEvaluator } from './holdout';
+import { createTrainingActivities } from './activities';
 import { describeRun, registerAlgorithm, rollbackList, unregisterAlgorithm } from '@marquee/offline-client';
 import type { Platform } from '@marquee/runtime';
 import { generateDataset } from '@marquee/synthetic';
 import { causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
-import { startOfflineHarness, type OfflineHarness } from '../offline-harness.test-support';
+import { activityDepsOf, startOfflineHarness, type OfflineHarness } from '../offline-harness.test-support';
 import { trainingPipeline } from './training-pipeline';
 
 describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () => {
@@ -188,7 +187,7 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
       args: [{ registration: name, k: 20, shardSize: 100 }],
     });
     assert.ok(second.published);
-    const rolledBack = await rollbackList(platform, name, 'test');
+    const rolledBack = await rollbackList(activityDepsOf(platform), name, 'test');
     assert.equal(rolledBack.version, champion.version);
     assert.equal((await platform.lists.champion(name))?.version, champion.version);
     assert.equal((await platform.models.get(name, second.version))?.status, 'retired');
@@ -244,7 +243,7 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
         prepare: true,
       },
     );
-    const activities = createTrainingActivities({ ...platform, evaluator: holdoutEvaluator });
+    const activities = createTrainingActivities(activityDepsOf(platform));
     const snapshot = { blobId, window: { from: '', to: '', members: 1, items: 1, interactions: 1 } };
     await assert.rejects(
       activities.evaluateModel({

@@ -1,24 +1,9 @@
 import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
-import type { GateDecision, ShardResult, TrainingActivities } from './training-activities';
-import type { PublishedResult } from '@marquee/domain';
+import type { ShardResult, TrainingPipelineInput, TrainingPipelineResult } from '@marquee/offline-client';
+import type { createTrainingActivities } from './activities';
 import { versionFor } from '../version';
 
-export interface TrainingPipelineInput {
-  /** The registered algorithm (marquee algorithms register --name …). */
-  registration: string;
-  /** List length per member. */
-  k?: number;
-  /** Members per batch-scoring shard; shards run in parallel across workers. */
-  shardSize?: number;
-}
-
-export interface TrainingPipelineResult {
-  registration: string;
-  version: string;
-  metrics: Record<string, number>;
-  gate: GateDecision;
-  published: PublishedResult | null;
-}
+type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
 const NON_RETRYABLE = ['InvalidParams', 'UnknownAlgorithm', 'EmptyDataset', 'CorruptArtifact'];
 const retry: RetryPolicy = {
@@ -70,11 +55,8 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
     const gate = await quick.gateModel({ registration, version, metrics });
     if (!gate.publish) return { registration, version, metrics, gate, published: null };
 
-    const ranges: Array<[number, number]> = [];
-    for (let start = 0; start < snapshot.window.members; start += shardSize) {
-      ranges.push([start, Math.min(snapshot.window.members, start + shardSize)]);
-    }
     const shards: ShardResult[] = [];
+    const ranges = shardRanges(snapshot.window.members, shardSize);
     for (let i = 0; i < ranges.length; i += SHARDS_IN_FLIGHT) {
       const wave = ranges.slice(i, i + SHARDS_IN_FLIGHT);
       shards.push(
@@ -107,6 +89,14 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
     await quick.markModelFailed({ registration, version, reason: causeOf(error) });
     throw error;
   }
+}
+
+/** Member rows [start, end) of each shard. */
+function shardRanges(members: number, shardSize: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < members; start += shardSize)
+    ranges.push([start, Math.min(members, start + shardSize)]);
+  return ranges;
 }
 
 function causeOf(error: unknown): string {

@@ -1,4 +1,7 @@
 export * from './temporal';
+export * from './connections';
+export * from './pipelines';
+export * from './publish-version';
 export * from './registrations';
 export * from './schedules';
 export * from './workflow-history';

@@ -1,15 +1,9 @@
-import type { Producer } from 'kafkajs';
 import type { PublishedResult } from '@marquee/domain';
-import type { ListsRepository, ModelsRepository } from '@marquee/storage';
-import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
-import { announceResult, type Topics } from '@marquee/kafka';
+import type { ListsRepository } from '@marquee/storage';
+import { publishVersion, type PublishVersionDeps } from './publish-version';
 
-export interface RollbackDeps {
+export interface RollbackDeps extends PublishVersionDeps {
   lists: ListsRepository;
-  models: ModelsRepository;
-  cache: Cache;
-  producer: Producer;
-  topics: Topics;
 }
 
 /**
@@ -29,29 +23,17 @@ export async function rollbackList(
   const target = (await deps.lists.versions(list, 200)).find((v) => v.version === current.previousVersion);
   if (!target)
     throw new Error(`previous version ${current.previousVersion} of '${list}' is no longer stored (expired)`);
-  const champion = await deps.lists.promote(list, target.version, `rollback: ${reason}`);
-  await deps.lists.setStatus(list, current.version, 'retired');
-  await deps.lists.setStatus(list, target.version, 'champion');
-  await deps.models
-    .update(list, current.version, { status: 'retired', reason: `rolled back: ${reason}` })
-    .catch(() => undefined);
-  if (await deps.models.get(list, target.version)) {
-    await deps.models.update(list, target.version, {
-      status: 'champion',
-      reason: `restored by rollback: ${reason}`,
-    });
-  }
-  await deps.cache.setJson(cacheKeys.champion(list), target.version, CACHE_TTL_SECONDS.champion);
-  const result: PublishedResult = {
-    list,
-    algorithm: target.algorithm,
-    version: target.version,
-    location: target.location,
-    counts: { members: target.members, items: target.items },
-    metrics: target.metrics,
-    checksum: target.checksum,
-    publishedAt: champion.announcedAt.toISOString(),
-  };
-  await announceResult(deps.producer, deps.topics, result);
-  return result;
+  return publishVersion(deps, {
+    result: {
+      list,
+      algorithm: target.algorithm,
+      version: target.version,
+      location: target.location,
+      counts: { members: target.members, items: target.items },
+      metrics: target.metrics,
+      checksum: target.checksum,
+    },
+    reason: `rollback: ${reason}`,
+    models: { champion: `restored by rollback: ${reason}`, retired: `rolled back: ${reason}` },
+  });
 }

@@ -1,4 +1,5 @@
 import { ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
+import { TRAINING_PIPELINE, type TrainingPipelineInput } from './pipelines';
 
 /**
  * Parses a retraining schedule: a duration ("6h", "every 30m", "1d") or a five-field cron
@@ -33,8 +34,8 @@ export async function upsertTrainingSchedule(
   const spec = parseSchedule(options.schedule);
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: 'trainingPipeline',
-    args: [{ registration: options.registration, k: options.k }],
+    workflowType: TRAINING_PIPELINE,
+    args: [{ registration: options.registration, k: options.k } satisfies TrainingPipelineInput],
     taskQueue: options.taskQueue,
     workflowId: scheduleId,
   };

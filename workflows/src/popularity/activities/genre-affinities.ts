@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { Client } from 'cassandra-driver';
-import { AFFINITIES_LIST, AffinitiesRepository } from '@marquee/storage';
+import {
+  AFFINITIES_LIST,
+  type AffinitiesRepository,
+  type CatalogRepository,
+  type ListStore,
+  type ListsRepository,
+  type PlaysRepository,
+} from '@marquee/storage';
 import { AffinityCounter } from '@marquee/algorithms';
-import type { CatalogRepository, ListsRepository, PlaysRepository } from '@marquee/storage';
+import type { AffinitiesSummary } from '@marquee/offline-client';
 import type { Logger } from '@marquee/observability';
-import { heartbeat } from '../activity-context';
+import { heartbeat } from '../../activity-context';
 
 export interface ComputeAffinitiesInput {
   version: string;
@@ -14,21 +20,12 @@ export interface ComputeAffinitiesInput {
   windowDays?: number;
 }
 
-export interface AffinitiesSummary {
-  version: string;
-  /** False when no stored play was of a catalogued title: the previous affinities stay in force. */
-  published: boolean;
-  playsScanned: number;
-  playsCounted: number;
-  genres: number;
-  cells: number;
-}
-
 export interface AffinityActivityDeps {
-  cassandra: Client;
   plays: PlaysRepository;
   catalog: CatalogRepository;
+  affinities: AffinitiesRepository;
   lists: ListsRepository;
+  listStore: ListStore;
   logger: Logger;
 }
 
@@ -36,7 +33,6 @@ const DEFAULT_WINDOW_DAYS = 90;
 
 /** Offline data for the online re-ranking: genre × device and genre × hour-of-day affinities. */
 export function createAffinityActivities(deps: AffinityActivityDeps) {
-  const affinities = new AffinitiesRepository(deps.cassandra);
   return {
     /** Snapshot plays joined with the catalog's genres → affinities under `version` → champion. */
     async computeGenreAffinities(input: ComputeAffinitiesInput): Promise<AffinitiesSummary> {
@@ -63,8 +59,7 @@ export function createAffinityActivities(deps: AffinityActivityDeps) {
         deps.logger.warn(summary, 'no plays of catalogued titles: genre affinities not republished');
         return { ...summary, published: false };
       }
-      await affinities.write(input.version, cells);
-      const previous = await deps.lists.champion(AFFINITIES_LIST);
+      await deps.affinities.write(input.version, cells);
       await deps.lists.saveVersion({
         list: AFFINITIES_LIST,
         version: input.version,
@@ -78,13 +73,10 @@ export function createAffinityActivities(deps: AffinityActivityDeps) {
         workflowId: input.workflowId,
         createdAt: new Date(input.asOf),
       });
-      await deps.lists.promote(AFFINITIES_LIST, input.version, `computed by ${input.workflowId}`);
-      if (previous && previous.version !== input.version)
-        await deps.lists.setStatus(AFFINITIES_LIST, previous.version, 'retired');
+      // Online rereads the affinities' champion every refresh, so the switch is not announced.
+      await deps.listStore.switchChampion(AFFINITIES_LIST, input.version, `computed by ${input.workflowId}`);
       deps.logger.info(summary, 'genre affinities published');
       return { ...summary, published: true };
     },
   };
 }
-
-export type AffinityActivities = ReturnType<typeof createAffinityActivities>;

@@ -4,7 +4,8 @@ import { AFFINITIES_LIST, AffinitiesRepository } from '@marquee/storage';
 import { AffinityTable } from '@marquee/algorithms';
 import type { Platform } from '@marquee/runtime';
 import { connectTestPlatform, uniqueId } from '@marquee/testkit';
-import { createAffinityActivities } from './affinity-activities';
+import { activityDepsOf } from '../../offline-harness.test-support';
+import { createAffinityActivities } from './genre-affinities';
 
 describe('genre affinities activity (real Cassandra)', () => {
   let platform: Platform;
@@ -46,7 +47,7 @@ describe('genre affinities activity (real Cassandra)', () => {
       });
     }
     const version = uniqueId('vaff-');
-    const activities = createAffinityActivities(platform);
+    const activities = createAffinityActivities(activityDepsOf(platform));
     const summary = await activities.computeGenreAffinities({
       version,
       workflowId: 'affinity-test',

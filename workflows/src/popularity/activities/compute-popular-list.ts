@@ -1,12 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Producer } from 'kafkajs';
-import type { PublishedResult, ScoredList } from '@marquee/domain';
-import { GLOBAL_MEMBER, type ListsRepository, type PlaysRepository } from '@marquee/storage';
-import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
-import { announceResult, type Topics } from '@marquee/kafka';
+import type { ScoredList } from '@marquee/domain';
+import { GLOBAL_MEMBER, type ListStore, type ListsRepository, type PlaysRepository } from '@marquee/storage';
 import { PopularityCounter, listChecksum } from '@marquee/algorithms';
 import type { Logger } from '@marquee/observability';
-import { heartbeat } from '../activity-context';
+import { heartbeat } from '../../activity-context';
 
 export interface ComputePopularListInput {
   list: string;
@@ -29,22 +26,14 @@ export interface ComputedList {
   preview: string[];
 }
 
-export interface PublishListInput {
-  computed: ComputedList;
-  workflowId: string;
-}
-
-export interface PopularityActivityDeps {
+export interface ComputePopularListDeps {
   plays: PlaysRepository;
   lists: ListsRepository;
-  cache: Cache;
-  producer: Producer;
-  topics: Topics;
+  listStore: ListStore;
   logger: Logger;
 }
 
-/** Activities of the popularity pipeline; a factory over injected clients (Temporal samples' pattern). */
-export function createPopularityActivities(deps: PopularityActivityDeps) {
+export function computePopularListActivities(deps: ComputePopularListDeps) {
   return {
     /** Snapshot the stored plays, count decayed popularity and write the list under a new version. */
     async computePopularList(input: ComputePopularListInput): Promise<ComputedList> {
@@ -72,8 +61,9 @@ export function createPopularityActivities(deps: PopularityActivityDeps) {
       }
       const list: ScoredList = counter.top(input.asOf);
       const entries = [{ memberId: GLOBAL_MEMBER, list }];
-      // Rewriting the same version on a retry writes identical rows: idempotent.
-      await deps.lists.writeEntries(input.list, input.version, entries);
+      // Rewriting the same version on a retry writes identical rows: idempotent. The hot copy is
+      // written when the version is published.
+      await deps.listStore.writeEntries(input.list, input.version, entries, { hotCopies: false });
       const checksum = listChecksum(entries);
       await deps.lists.saveVersion({
         list: input.list,
@@ -103,50 +93,5 @@ export function createPopularityActivities(deps: PopularityActivityDeps) {
         preview: list.itemIds.slice(0, 10),
       };
     },
-
-    /** Warm the cache, switch the champion pointer, and announce the version on `results.published`. */
-    async publishList(input: PublishListInput): Promise<PublishedResult> {
-      const { computed } = input;
-      const entry = await deps.lists.readEntry(computed.list, computed.version, GLOBAL_MEMBER);
-      if (!entry)
-        throw new Error(
-          `version ${computed.version} of ${computed.list} has no stored entries; recompute it`,
-        );
-      await deps.cache.setJson(
-        cacheKeys.listEntry(computed.list, computed.version, GLOBAL_MEMBER),
-        entry,
-        CACHE_TTL_SECONDS.list,
-      );
-      const previous = await deps.lists.champion(computed.list);
-      const champion = await deps.lists.promote(
-        computed.list,
-        computed.version,
-        `published by ${input.workflowId}`,
-      );
-      await deps.lists.setStatus(computed.list, computed.version, 'champion');
-      if (previous && previous.version !== computed.version) {
-        await deps.lists.setStatus(computed.list, previous.version, 'retired');
-      }
-      await deps.cache.setJson(
-        cacheKeys.champion(computed.list),
-        champion.version,
-        CACHE_TTL_SECONDS.champion,
-      );
-      const result: PublishedResult = {
-        list: computed.list,
-        algorithm: computed.algorithm,
-        version: computed.version,
-        location: `cassandra:list_entries/${computed.list}/${computed.version}`,
-        counts: { members: computed.members, items: computed.items },
-        metrics: { playsScanned: computed.playsScanned },
-        checksum: computed.checksum,
-        publishedAt: champion.announcedAt.toISOString(),
-      };
-      await announceResult(deps.producer, deps.topics, result);
-      deps.logger.info({ list: computed.list, version: computed.version }, 'list published');
-      return result;
-    },
   };
 }
-
-export type PopularityActivities = ReturnType<typeof createPopularityActivities>;

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  DefaultLogger,
+  Runtime,
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+
+/** The version deploy/local/fetch-temporal-test-server.sh fetches by default. */
+const TEST_SERVER_VERSION = process.env.MARQUEE_TEMPORAL_TEST_SERVER_VERSION ?? '1.38.0';
+
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'deploy/local/temporal-test-server.sh'))) return dir;
+  }
+  throw new Error(`deploy/local/temporal-test-server.sh not found above ${__dirname}`);
+}
+
+/**
+ * Temporal's time-skipping test server in this process's care: timers and retry back-offs pass at
+ * once. It runs from the classpath deploy/local/fetch-temporal-test-server.sh fetches from Maven
+ * Central (the SDK's own download comes from GitHub, which not every machine reaches).
+ */
+export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  try {
+    // The failures these tests provoke on purpose would otherwise be logged as warnings.
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+    });
+  } catch {
+    /* already installed by an earlier suite in this process */
+  }
+  const cacheRoot = process.env.MARQUEE_CACHE_DIR ?? path.join(os.homedir(), '.cache/marquee');
+  const lib = path.join(cacheRoot, `temporal-test-server-${TEST_SERVER_VERSION}`, 'lib');
+  if (!fs.existsSync(lib)) {
+    throw new Error(
+      `Temporal's time-skipping test server is not fetched (${lib} is missing): run deploy/local/fetch-temporal-test-server.sh (needs Java 17+ and Maven)`,
+    );
+  }
+  const launcher = path.join(repositoryRoot(), 'deploy/local/temporal-test-server.sh');
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: launcher } },
+  });
+}
+
+/** The worker's workflow code, bundled once per test file. */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('./all-workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+}

@@ -1,0 +1,48 @@
+import { buildMatrix, packMatrix, type DataWindow } from '@marquee/algorithms';
+import type { BlobStore, PlaysRepository } from '@marquee/storage';
+import type { Logger } from '@marquee/observability';
+import { heartbeat, nonRetryable } from '../../activity-context';
+import type { SnapshotRef } from './refs';
+
+const SNAPSHOT_TTL_SECONDS = 14 * 24 * 3600;
+
+export interface SnapshotDeps {
+  plays: PlaysRepository;
+  blobs: BlobStore;
+  logger: Logger;
+}
+
+export function snapshotActivities(deps: SnapshotDeps) {
+  return {
+    /** Reads every stored play into a member × title matrix (play counts, latest time) and stores it. */
+    async snapshotInteractions(input: { workflowId: string }): Promise<SnapshotRef> {
+      let from = Number.POSITIVE_INFINITY;
+      let to = 0;
+      const interactions: Array<{ userId: string; itemId: string; at: number }> = [];
+      for await (const play of deps.plays.scan((count) => heartbeat({ playsScanned: count }))) {
+        const at = play.playedAt.getTime();
+        from = Math.min(from, at);
+        to = Math.max(to, at);
+        interactions.push({ userId: play.memberId, itemId: play.itemId, at });
+      }
+      if (interactions.length === 0) {
+        throw nonRetryable(
+          'EmptyDataset',
+          'the snapshot is empty: no plays are stored yet, so there is nothing to train on',
+        );
+      }
+      const matrix = buildMatrix(interactions);
+      const window: DataWindow = {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        members: matrix.numUsers,
+        items: matrix.numItems,
+        interactions: matrix.indices.length,
+      };
+      const blobId = `snapshot:${input.workflowId}`;
+      await deps.blobs.put(blobId, 'snapshot', packMatrix(matrix, window), SNAPSHOT_TTL_SECONDS);
+      deps.logger.info({ blobId, ...window }, 'interactions snapshotted');
+      return { blobId, window };
+    },
+  };
+}

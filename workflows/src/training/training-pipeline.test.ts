@@ -1,0 +1,208 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { PublishedResult } from '@marquee/domain';
+import type { GateDecision, ShardResult, TrainingPipelineInput } from '@marquee/offline-client';
+import { bundleWorkflows, startTimeSkippingEnvironment } from '../time-skipping.test-support';
+import type { TrainingActivities } from './activities';
+import { trainingPipeline } from './training-pipeline';
+
+const window = { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z', interactions: 900 };
+const metrics = { ndcg: 0.31, map: 0.2, precision: 0.1, recall: 0.4, holdoutMembers: 200, trainSeconds: 1 };
+
+/** The training activities as plain functions that record their calls; a test overrides the ones it is about. */
+function mockActivities(overrides: Partial<TrainingActivities> = {}) {
+  const calls: Record<string, unknown[]> = {};
+  const record =
+    <A, R>(name: string, answer: (input: A) => Promise<R>) =>
+    async (input: A): Promise<R> => {
+      (calls[name] ??= []).push(input);
+      return answer(input);
+    };
+  const defaults: TrainingActivities = {
+    snapshotInteractions: async () => ({
+      blobId: 'snapshot:wf',
+      window: { ...window, members: 250, items: 40 },
+    }),
+    trainModel: async (input) => ({
+      registration: input.registration,
+      version: input.version,
+      algorithm: 'als',
+      artifact: `model:${input.registration}:${input.version}`,
+      trainSeconds: 1,
+    }),
+    evaluateModel: async () => metrics,
+    gateModel: async (input): Promise<GateDecision> => ({
+      publish: true,
+      reason: 'no champion yet: ndcg 0.3100 becomes the first',
+      candidate: input.metrics,
+    }),
+    scoreShard: async (input): Promise<ShardResult> => ({
+      start: input.start,
+      end: input.end,
+      members: input.end - input.start,
+      checksum: `sha256:${input.start}`,
+    }),
+    publishModel: async (input): Promise<PublishedResult> => ({
+      list: input.registration,
+      algorithm: input.algorithm,
+      version: input.version,
+      location: `cassandra:list_entries/${input.registration}/${input.version}`,
+      counts: { members: input.shards.reduce((sum, s) => sum + s.members, 0), items: input.items },
+      metrics: input.metrics,
+      checksum: 'sha256:published',
+      publishedAt: '2026-01-02T00:00:00.000Z',
+    }),
+    markModelFailed: async () => undefined,
+  };
+  const merged = { ...defaults, ...overrides };
+  const activities = Object.fromEntries(
+    Object.entries(merged).map(([name, fn]) => [
+      name,
+      record(name, fn as (input: unknown) => Promise<unknown>),
+    ]),
+  );
+  return { activities, calls };
+}
+
+describe('training pipeline workflow (time-skipping test server, mocked activities)', () => {
+  let env: TestWorkflowEnvironment;
+  let workflowBundle: WorkflowBundle;
+  let runs = 0;
+
+  before(async () => {
+    env = await startTimeSkippingEnvironment();
+    workflowBundle = await bundleWorkflows();
+  });
+  after(() => env?.teardown());
+
+  async function run(input: TrainingPipelineInput, activities: Record<string, unknown>) {
+    const taskQueue = `training-${++runs}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
+    return worker.runUntil(
+      env.client.workflow.execute(trainingPipeline, {
+        taskQueue,
+        workflowId: `train-test-${runs}`,
+        args: [input],
+      }),
+    );
+  }
+
+  it('a candidate the gate rejects is not scored or published, and the run says why', async () => {
+    const reason = 'ndcg 0.2000 < 0.2940 (champion v1 at 0.3000, tolerance 0.02)';
+    const { activities, calls } = mockActivities({
+      gateModel: async (input) => ({ publish: false, reason, candidate: input.metrics }),
+    });
+    const result = await run({ registration: 'als-64' }, activities);
+    assert.equal(result.published, null);
+    assert.equal(result.gate.publish, false);
+    assert.equal(result.gate.reason, reason);
+    assert.deepEqual(result.metrics, metrics);
+    assert.equal(calls.scoreShard, undefined, 'no shard is scored');
+    assert.equal(calls.publishModel, undefined, 'nothing is published');
+    assert.equal(calls.markModelFailed, undefined, 'a rejected candidate is not a failure');
+  });
+
+  it('publishes every shard of the members and returns what was announced', async () => {
+    const { activities, calls } = mockActivities();
+    const result = await run({ registration: 'als-64', k: 20, shardSize: 100 }, activities);
+    assert.match(result.version, /^v\d{8}T\d{6}Z-[0-9a-f]{12}$/);
+    // Shards of a wave run in parallel, so they are called in any order.
+    const shards = (calls.scoreShard as Array<{ start: number; end: number; k: number; version: string }>)
+      .slice()
+      .sort((a, b) => a.start - b.start);
+    assert.deepEqual(
+      shards.map((s) => [s.start, s.end]),
+      [
+        [0, 100],
+        [100, 200],
+        [200, 250],
+      ],
+    );
+    assert.ok(shards.every((s) => s.k === 20 && s.version === result.version));
+    const [published] = calls.publishModel as Array<{
+      shards: ShardResult[];
+      items: number;
+      metrics: unknown;
+    }>;
+    assert.deepEqual(
+      published?.shards.map((s) => [s.start, s.members, s.checksum]),
+      [
+        [0, 100, 'sha256:0'],
+        [100, 100, 'sha256:100'],
+        [200, 50, 'sha256:200'],
+      ],
+    );
+    assert.equal(published?.items, 40);
+    assert.deepEqual(published?.metrics, metrics);
+    assert.equal(result.published?.version, result.version);
+    assert.deepEqual(result.published?.counts, { members: 250, items: 40 });
+    assert.equal(result.published?.checksum, 'sha256:published');
+    assert.equal((calls.evaluateModel?.[0] as { k: number }).k, 10, 'evaluated at k of at most 10');
+  });
+
+  it('a shard that fails for a passing reason is retried and the run still publishes', async () => {
+    let failures = 0;
+    const { activities, calls } = mockActivities({
+      scoreShard: async (input) => {
+        if (input.start === 100 && failures++ === 0) throw new Error('cassandra timed out');
+        return { start: input.start, end: input.end, members: input.end - input.start, checksum: 'sha256:x' };
+      },
+    });
+    const result = await run({ registration: 'als-64', shardSize: 100 }, activities);
+    assert.ok(result.published);
+    assert.equal(calls.scoreShard?.length, 4, 'three shards, one of them twice');
+  });
+
+  for (const type of ['EmptyDataset', 'InvalidParams'] as const) {
+    it(`a non-retryable ${type} failure fails the run without retries and marks the model failed`, async () => {
+      const message = type === 'EmptyDataset' ? 'the snapshot is empty' : 'invalid params for als: factors';
+      const failing = async () => {
+        throw ApplicationFailure.nonRetryable(message, type);
+      };
+      const { activities, calls } = mockActivities(
+        type === 'EmptyDataset' ? { snapshotInteractions: failing } : { trainModel: failing },
+      );
+      await assert.rejects(run({ registration: 'als-64' }, activities), (error: unknown) => {
+        assert.ok(error instanceof WorkflowFailedError);
+        const cause = error.cause?.cause;
+        assert.ok(cause instanceof ApplicationFailure, `cause is ${String(cause)}`);
+        assert.equal(cause.type, type);
+        assert.equal(cause.nonRetryable, true);
+        return true;
+      });
+      const attempts = type === 'EmptyDataset' ? calls.snapshotInteractions : calls.trainModel;
+      assert.equal(attempts?.length, 1, 'tried once');
+      assert.equal(calls.publishModel, undefined);
+      const [failed] = calls.markModelFailed as Array<{ registration: string; reason: string }>;
+      assert.equal(failed?.registration, 'als-64');
+      assert.match(failed?.reason ?? '', new RegExp(message));
+    });
+  }
+
+  for (const [input, expected] of [
+    [{ registration: 'als-64', k: 0 }, /k must be 1\.\.1000, got 0/],
+    [{ registration: 'als-64', k: 1001 }, /k must be 1\.\.1000, got 1001/],
+    [{ registration: 'als-64', shardSize: 50 }, /shardSize must be an integer of at least 100, got 50/],
+  ] as const) {
+    it(`rejects ${JSON.stringify(input)} before any activity runs`, async () => {
+      const { activities, calls } = mockActivities();
+      await assert.rejects(run(input, activities), (error: unknown) => {
+        assert.ok(error instanceof WorkflowFailedError);
+        assert.ok(error.cause instanceof ApplicationFailure);
+        assert.equal(error.cause.type, 'InvalidParams');
+        assert.match(error.cause.message, expected);
+        return true;
+      });
+      assert.deepEqual(calls, {});
+    });
+  }
+});

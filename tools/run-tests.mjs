@@ -62,6 +62,17 @@ const env = {
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
 
+// The workflow tests run on Temporal's time-skipping test server, fetched once into the cache dir.
+const fetched = spawnSync('bash', [path.join(root, 'deploy/local/fetch-temporal-test-server.sh')], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+if (fetched.status !== 0) {
+  console.error(
+    'run-tests: could not fetch the Temporal test server (deploy/local/fetch-temporal-test-server.sh)',
+  );
+  process.exit(1);
+}
+
 if (!needsServers) {
   // Pure logic: no stack, no isolation needed, and nothing to clean up.
   const result = spawnSync(process.execPath, testArgs, { env, stdio: 'inherit', cwd: root });

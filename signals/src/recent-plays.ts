@@ -1,6 +1,11 @@
 import type { Play } from '@marquee/domain';
-import { CACHE_TTL_SECONDS, cacheKeys, type Cache } from '@marquee/storage';
-import type { PlaysRepository, StoredPlay } from '@marquee/storage';
+import {
+  CACHE_TTL_SECONDS,
+  cacheKeys,
+  type Cache,
+  type PlaysRepository,
+  type StoredPlay,
+} from '@marquee/storage';
 
 /**
  * Signal: the member's most recent plays.

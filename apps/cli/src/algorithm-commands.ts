@@ -6,7 +6,6 @@ import { createLogger } from '@marquee/observability';
 import {
   GATE_METRICS,
   TRAINING_PIPELINE,
-  connectCassandra,
   connectTemporal,
   listRuns,
   registerAlgorithm,
@@ -14,7 +13,7 @@ import {
   type TrainingPipelineInput,
   type TrainingPipelineResult,
 } from '@marquee/offline-client';
-import { ListsRepository, RegistrationsRepository } from '@marquee/storage';
+import { connectCassandra, ListsRepository, RegistrationsRepository } from '@marquee/storage';
 import { oneOf, positiveInt, positiveNumber } from './options';
 
 /** What the algorithm commands work with: the registrations (Cassandra) and Temporal. */

@@ -3,22 +3,17 @@ import type { Client } from 'cassandra-driver';
 import type { MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { createLogger } from '@marquee/observability';
+import { connectTemporal, describeRun, listRuns, rollbackList } from '@marquee/offline-client';
 import {
   connectCassandra,
-  connectProducer,
-  connectTemporal,
-  describeRun,
-  listRuns,
   openCache,
-  rollbackList,
-} from '@marquee/offline-client';
-import {
   BlobStore,
   ListStore,
   ListsRepository,
   ModelsRepository,
   RegistrationsRepository,
 } from '@marquee/storage';
+import { connectProducer } from '@marquee/kafka';
 import { positiveInt } from './options';
 
 /** Runs `use` with a Cassandra session of the configured keyspace, and closes it after. */

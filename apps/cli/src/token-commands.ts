@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { ROLES, mintToken, type Role } from '@marquee/auth';
 import type { MarqueeConfig } from '@marquee/config';
 import { ID_PATTERN, ValidationError } from '@marquee/domain';

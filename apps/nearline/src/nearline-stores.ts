@@ -1,5 +1,5 @@
 import type { MarqueeConfig } from '@marquee/config';
-import { PRODUCER_OPTIONS, createKafka, ensureTopics, topicsFor } from '@marquee/kafka';
+import { connectProducer } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import type { NearlineStores } from '@marquee/play-processing';
 import {
@@ -10,7 +10,6 @@ import {
 } from '@marquee/signals';
 import {
   BlobStore,
-  Cache,
   BecauseYouWatchedRepository,
   CatalogRepository,
   ContinueWatchingRepository,
@@ -19,17 +18,9 @@ import {
   PlaysRepository,
   RegistrationsRepository,
   TrendingRepository,
-  createCassandraClient,
-  migrate,
+  connectCassandra,
+  openCache,
 } from '@marquee/storage';
-
-/**
- * How long nearline waits for memcached before counting it unavailable. Nearline writes hot copies
- * in bursts (a batch of members at once) on a busy event loop; the online's 50 ms read deadline
- * would count those as memcached failures and skip the cache for a while, so nearline gives
- * memcached longer. A down memcached still fails at once (refused).
- */
-const CACHE_TIMEOUT_MS = 500;
 
 export interface ConnectedStores extends NearlineStores {
   close(): Promise<void>;
@@ -40,31 +31,9 @@ export interface ConnectedStores extends NearlineStores {
  * connects Cassandra, Kafka and memcached and the repositories and signals nearline uses.
  */
 export async function connectNearlineStores(config: MarqueeConfig, logger: Logger): Promise<ConnectedStores> {
-  const bootstrap = createCassandraClient(config.cassandra);
-  try {
-    const applied = await migrate(bootstrap, config.cassandra.keyspace, config.cassandra.replicationFactor);
-    if (applied.length > 0) logger.info({ applied }, 'cassandra migrations applied');
-  } finally {
-    await bootstrap.shutdown();
-  }
-  const cassandra = createCassandraClient(config.cassandra, config.cassandra.keyspace);
-  await cassandra.connect();
-  const kafka = createKafka(config.kafka, logger);
-  const topics = topicsFor(config.kafka.topicPrefix);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const created = await ensureTopics(admin, topics);
-    if (created.length > 0) logger.info({ created }, 'kafka topics created');
-  } finally {
-    await admin.disconnect();
-  }
-  const producer = kafka.producer(PRODUCER_OPTIONS);
-  await producer.connect();
-  const cache = new Cache(config.memcached.servers, logger, {
-    timeoutMs: CACHE_TIMEOUT_MS,
-    namespace: config.cassandra.keyspace,
-  });
+  const cassandra = await connectCassandra(config, logger);
+  const { kafka, producer, topics } = await connectProducer(config, logger);
+  const cache = openCache(config, logger, config.nearline.cacheTimeoutMs);
   const plays = new PlaysRepository(cassandra);
   return {
     logger,

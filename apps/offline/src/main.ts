@@ -1,8 +1,9 @@
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '@marquee/config';
 import { createLogger, createRegistry, errorContext, gauge, startOpsServer } from '@marquee/observability';
-import { connectCassandra, connectProducer, openCache } from '@marquee/offline-client';
 import {
+  connectCassandra,
+  openCache,
   AffinitiesRepository,
   BlobStore,
   CatalogRepository,
@@ -12,6 +13,7 @@ import {
   PlaysRepository,
   RegistrationsRepository,
 } from '@marquee/storage';
+import { connectProducer } from '@marquee/kafka';
 import { createOfflineWorker, holdoutEvaluator } from '@marquee/workflows';
 import { initTensorBackend } from '@marquee/tensor';
 

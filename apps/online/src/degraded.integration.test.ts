@@ -11,8 +11,7 @@ import {
   PlaysRepository,
   createCassandraClient,
 } from '@marquee/storage';
-import { ReferenceData } from '@marquee/pages';
-import { RowsService, type RowsPage } from '@marquee/pages';
+import { ReferenceData, RowsService, type RowsPage } from '@marquee/pages';
 import { BecauseYouWatchedSignal, ContinueWatchingSignal, RecentPlaysSignal } from '@marquee/signals';
 import { connectTestPlatform, createRegistry, uniqueId, waitFor } from '@marquee/testkit';
 import { createOnlineApp, type OnlineAppSettings } from './app';

@@ -5,7 +5,7 @@ import type { MarqueeConfig } from '@marquee/config';
 import type { Play, Row } from '@marquee/domain';
 import { publishPlays } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
-import { connectPlatform, type Platform } from '@marquee/runtime';
+import { connectPlatform, type Platform } from '@marquee/testkit';
 import { AppSupervisor, LocalStack } from '@marquee/stack';
 import { generateDataset, type SyntheticDataset } from '@marquee/synthetic';
 import type { popularityPipeline } from '@marquee/workflows';

@@ -1,7 +1,7 @@
 import { buildMatrix, getAlgorithm, type InteractionMatrix, type TrainedModel } from '@marquee/algorithms';
 import type { MarqueeConfig } from '@marquee/config';
 import type { CatalogItem, Play } from '@marquee/domain';
-import type { Platform } from '@marquee/runtime';
+import type { Platform } from './platform';
 import { generateDataset } from '@marquee/synthetic';
 
 /**

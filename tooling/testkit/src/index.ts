@@ -1,6 +1,6 @@
 import { loadConfig, type MarqueeConfig } from '@marquee/config';
 import { createLogger, createRegistry } from '@marquee/observability';
-import { connectPlatform, type Platform } from '@marquee/runtime';
+import { connectPlatform, type Platform } from './platform';
 
 /**
  * Helpers for integration tests on the real local stack. `npm test` (tools/run-tests.mjs) gives each
@@ -54,3 +54,4 @@ export function causeChain(error: unknown): string {
   return messages.join(' <- ');
 }
 export * from './champions';
+export * from './platform';

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { PublishedResult } from '@marquee/domain';
 import { GLOBAL_MEMBER } from '@marquee/storage';
-import type { Platform } from '@marquee/runtime';
-import { causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
+import { type Platform, causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
 import { startOfflineHarness, type OfflineHarness } from '../offline-harness.test-support';
 import { popularityPipeline } from './popularity-pipeline';
 

@@ -2,13 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { PublishedResult } from '@marquee/domain';
-import { ValidationError } from '@marquee/domain';
+import { type PublishedResult, ValidationError } from '@marquee/domain';
 import { createTrainingActivities } from './activities';
 import { describeRun, registerAlgorithm, rollbackList, unregisterAlgorithm } from '@marquee/offline-client';
-import type { Platform } from '@marquee/runtime';
+import { type Platform, causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
 import { generateDataset } from '@marquee/synthetic';
-import { causeChain, testConfig, uniqueId, waitFor } from '@marquee/testkit';
 import { activityDepsOf, startOfflineHarness, type OfflineHarness } from '../offline-harness.test-support';
 import { trainingPipeline } from './training-pipeline';
 

@@ -9,7 +9,7 @@ import type { Client } from 'cassandra-driver';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { MarqueeConfig } from '@marquee/config';
-import { PRODUCER_OPTIONS, createKafka, ensureTopics, topicsFor, type Topics } from '@marquee/kafka';
+import { PRODUCER_OPTIONS, createKafka, prepareTopics, topicsFor, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import {
   BecauseYouWatchedSignal,
@@ -31,7 +31,7 @@ import {
   PlaysRepository,
   RegistrationsRepository,
   createCassandraClient,
-  migrate,
+  prepareSchema,
 } from '@marquee/storage';
 import type { OnlineOptions } from '../online-options';
 import { CASSANDRA, CONFIG, KAFKA, LOGGER, OPTIONS, PRODUCER, REGISTRY, TOPICS } from '../tokens';
@@ -201,27 +201,5 @@ export class ClientsModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.connected.close();
-  }
-}
-
-/** Applies the keyspace's migrations over a bootstrap client (the keyspace may not exist yet). */
-async function prepareSchema(config: MarqueeConfig, logger: Logger): Promise<void> {
-  const bootstrap = createCassandraClient(config.cassandra);
-  try {
-    const applied = await migrate(bootstrap, config.cassandra.keyspace, config.cassandra.replicationFactor);
-    if (applied.length > 0) logger.info({ applied }, 'cassandra migrations applied');
-  } finally {
-    await bootstrap.shutdown();
-  }
-}
-
-async function prepareTopics(kafka: Kafka, topics: Topics, logger: Logger): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const created = await ensureTopics(admin, topics);
-    if (created.length > 0) logger.info({ created }, 'kafka topics created');
-  } finally {
-    await admin.disconnect();
   }
 }

@@ -10,9 +10,9 @@ import {
   recommendationsSchema,
   rowsPageSchema,
   rowsQuerySchema,
+  type RowsQuery,
 } from '../common/schemas';
 import { MemberRowsService } from './rows.service';
-import type { RowsQuery } from '../common/schemas';
 
 @ApiTags('rows')
 @ApiBearerAuth()

@@ -2,3 +2,4 @@ export * from './topics';
 export * from './client';
 export * from './plays-producer';
 export * from './dead-letters';
+export * from './connect';

@@ -16,3 +16,4 @@ export * from './cassandra/because-you-watched-repository';
 export * from './cassandra/trending-repository';
 export * from './cassandra/health';
 export * from './lists/list-store';
+export * from './connect';

@@ -4,9 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { ValidationError } from '@marquee/domain';
-import { generateDataset } from '@marquee/synthetic';
+import { generateDataset, syntheticRatings } from '@marquee/synthetic';
 import { detectMovieLens, loadMovieLens } from './loaders';
-import { syntheticRatings } from '@marquee/synthetic';
 
 const ML100K = process.env['MARQUEE_ML100K'] ?? '/work/shared/data/ml-100k';
 const root = mkdtempSync(path.join(os.tmpdir(), 'marquee-loaders-'));

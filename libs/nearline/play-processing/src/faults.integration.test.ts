@@ -9,10 +9,18 @@ import { cacheKeys } from '@marquee/storage';
 import type { MarqueeConfig } from '@marquee/config';
 import { encodePlay, type Play, type ScoredList } from '@marquee/domain';
 import { DLQ_HEADERS, publishPlays } from '@marquee/kafka';
-import type { Platform } from '@marquee/runtime';
+import {
+  type Platform,
+  connectTestPlatform,
+  testConfig,
+  uniqueId,
+  waitFor,
+  clearRegistrations,
+  nearlineTestConfig,
+  publishChampion,
+  syntheticService,
+} from '@marquee/testkit';
 import { LocalStack, distDir, httpOk } from '@marquee/stack';
-import { connectTestPlatform, testConfig, uniqueId, waitFor } from '@marquee/testkit';
-import { clearRegistrations, nearlineTestConfig, publishChampion, syntheticService } from '@marquee/testkit';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

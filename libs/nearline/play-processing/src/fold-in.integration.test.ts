@@ -2,11 +2,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Play, PublishedResult, ScoredList } from '@marquee/domain';
 import { announceResult, publishPlays } from '@marquee/kafka';
-import type { Platform } from '@marquee/runtime';
+import {
+  type Platform,
+  connectTestPlatform,
+  createRegistry,
+  testConfig,
+  uniqueId,
+  waitFor,
+  clearRegistrations,
+  nearlineTestConfig,
+  publishChampion,
+  syntheticService,
+} from '@marquee/testkit';
 import { cacheKeys } from '@marquee/storage';
-import { connectTestPlatform, createRegistry, testConfig, uniqueId, waitFor } from '@marquee/testkit';
 import { startNearlineService, type NearlineService } from './nearline-service';
-import { clearRegistrations, nearlineTestConfig, publishChampion, syntheticService } from '@marquee/testkit';
 
 describe('nearline fold-in, because-you-watched and version switches (real Kafka, Cassandra, memcached)', () => {
   let platform: Platform;

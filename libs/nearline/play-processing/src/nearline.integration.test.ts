@@ -3,11 +3,17 @@ import assert from 'node:assert/strict';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { type Play, encodePlay } from '@marquee/domain';
 import { DLQ_HEADERS, publishPlays } from '@marquee/kafka';
-import type { Platform } from '@marquee/runtime';
+import {
+  type Platform,
+  connectTestPlatform,
+  createRegistry,
+  testConfig,
+  uniqueId,
+  waitFor,
+  nearlineTestConfig,
+} from '@marquee/testkit';
 import { cacheKeys } from '@marquee/storage';
-import { connectTestPlatform, createRegistry, testConfig, uniqueId, waitFor } from '@marquee/testkit';
 import { startNearlineService } from './nearline-service';
-import { nearlineTestConfig } from '@marquee/testkit';
 
 describe('nearline plays consumer (real Kafka, Cassandra, memcached)', () => {
   let platform: Platform;

@@ -1,5 +1,4 @@
 export * from './temporal';
-export * from './connections';
 export * from './pipelines';
 export * from './publish-version';
 export * from './registrations';

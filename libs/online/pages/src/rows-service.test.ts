@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { CatalogItem, ScoredList } from '@marquee/domain';
 import { ListStore, type Cache, type ListsRepository } from '@marquee/storage';
 import { ReferenceData, type ReferenceDeps } from './reference-data';
-import type { RowsDeps, RowsServiceOptions } from './rows-service';
-import { RowsService } from './rows-service';
+import { type RowsDeps, type RowsServiceOptions, RowsService } from './rows-service';
 
 const never = <T>() => new Promise<T>(() => undefined);
 const failing = <T>() => Promise.reject<T>(new Error('NoHostAvailableError: all hosts tried'));

@@ -2,8 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AFFINITIES_LIST, AffinitiesRepository } from '@marquee/storage';
 import { AffinityTable } from '@marquee/algorithms';
-import type { Platform } from '@marquee/runtime';
-import { connectTestPlatform, uniqueId } from '@marquee/testkit';
+import { type Platform, connectTestPlatform, uniqueId } from '@marquee/testkit';
 import { activityDepsOf } from '../../offline-harness.test-support';
 import { createAffinityActivities } from './genre-affinities';
 

@@ -1,7 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import type { Kafka, Producer } from 'kafkajs';
 import type { MarqueeConfig } from '@marquee/config';
-import { Cache } from '@marquee/storage';
 import {
   BecauseYouWatchedRepository,
   BlobStore,
@@ -12,10 +11,11 @@ import {
   PlaysRepository,
   RegistrationsRepository,
   TrendingRepository,
-  createCassandraClient,
-  migrate,
+  connectCassandra,
+  openCache,
+  type Cache,
 } from '@marquee/storage';
-import { PRODUCER_OPTIONS, createKafka, ensureTopics, topicsFor, type Topics } from '@marquee/kafka';
+import { connectProducer, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 import {
   BecauseYouWatchedSignal,
@@ -24,7 +24,7 @@ import {
   TrendingSignal,
 } from '@marquee/signals';
 
-/** The clients, repositories and signals a Marquee process works with, and how to close them. */
+/** Every client, repository and signal, connected at once: for tests, the demo and the benchmarks. */
 export interface Platform {
   config: MarqueeConfig;
   logger: Logger;
@@ -46,40 +46,15 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/**
- * Prepares the schema and topics (idempotent) and connects every client. Apps call this once at
- * start-up; the CLI's `stack up` and `demo` call it too, so any order of starting works.
- */
+/** Prepares the schema and topics (idempotent) and connects every client. */
 export async function connectPlatform(
   config: MarqueeConfig,
   logger: Logger,
   options: { cacheTimeoutMs?: number } = {},
 ): Promise<Platform> {
-  const bootstrap = createCassandraClient(config.cassandra);
-  try {
-    const applied = await migrate(bootstrap, config.cassandra.keyspace, config.cassandra.replicationFactor);
-    if (applied.length > 0) logger.info({ applied }, 'cassandra migrations applied');
-  } finally {
-    await bootstrap.shutdown();
-  }
-  const cassandra = createCassandraClient(config.cassandra, config.cassandra.keyspace);
-  await cassandra.connect();
-  const kafka = createKafka(config.kafka, logger);
-  const topics = topicsFor(config.kafka.topicPrefix);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const created = await ensureTopics(admin, topics);
-    if (created.length > 0) logger.info({ created }, 'kafka topics created');
-  } finally {
-    await admin.disconnect();
-  }
-  const producer = kafka.producer(PRODUCER_OPTIONS);
-  await producer.connect();
-  const cache = new Cache(config.memcached.servers, logger, {
-    timeoutMs: options.cacheTimeoutMs ?? config.memcached.timeoutMs,
-    namespace: config.cassandra.keyspace,
-  });
+  const cassandra = await connectCassandra(config, logger);
+  const { kafka, producer, topics } = await connectProducer(config, logger);
+  const cache = openCache(config, logger, options.cacheTimeoutMs);
   const plays = new PlaysRepository(cassandra);
   return {
     config,

@@ -6,9 +6,8 @@ import {
   startOpsServer,
   stopOnSignals,
 } from '@marquee/observability';
-import { nearlineGroup, startNearlineService } from '@marquee/play-processing';
+import { connectNearlineStores, nearlineGroup, startNearlineService } from '@marquee/play-processing';
 import { nearlineOptionsFromEnv } from './nearline-options';
-import { connectNearlineStores } from './nearline-stores';
 
 /** A stop that takes longer than this (a store hanging mid-batch) ends the process anyway; Kafka re-delivers. */
 const SHUTDOWN_GRACE_MS = 20_000;

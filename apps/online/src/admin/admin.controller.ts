@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/decorators/access';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
-import { ValidPath } from '../common/guards/valid-path.guard';
+import { ValidPath } from '../common/guards/path.guards';
 import { validQuery } from '../common/pipes/zod-validation.pipe';
 import { modelsQuerySchema, workflowPathSchema, workflowsQuerySchema } from '../common/schemas';
 import { AdminService } from './admin.service';

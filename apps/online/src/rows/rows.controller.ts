@@ -2,7 +2,7 @@ import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { RecommendationsPage } from '@marquee/pages';
 import { Allow } from '../common/decorators/access';
-import { OwnMemberOnly } from '../common/guards/member.guard';
+import { OwnMemberOnly } from '../common/guards/path.guards';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
 import { validQuery } from '../common/pipes/zod-validation.pipe';
 import {

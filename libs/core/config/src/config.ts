@@ -108,8 +108,9 @@ export const envSchema = z.object({
   MARQUEE_ONLINE_CACHE_TIMEOUT_MS: millis(1, 60_000, 500).describe(
     'When a memcached operation of the online service counts as failed (tells a dead memcached from a busy one).',
   ),
-  // 10 s rather than 2: at 2,000 req/s over 200 members, re-blending every member's page every 2 s
-  // took the service from 59 % to 70–74 % of a core and its p99 from 7–17 ms to 43–53 ms (README).
+  // Long enough that a busy member is not re-blended on every request (blending every 2 s at 2,000
+  // req/s cost the service about a fifth more CPU and several times its p99); announced changes
+  // drop the kept page sooner.
   MARQUEE_ROWS_SIGNALS_TTL_MS: millis(0, 60_000, 10_000).describe(
     "How long one read of a member's signals serves that member's requests; 0 reads on every request.",
   ),

@@ -47,7 +47,8 @@ export class TopK {
   /**
    * Writes the kept entries best first into `outItems`/`outScores` at `offset`, padding with -1 and
    * -Infinity up to k. Pops the heap's worst entry into the last free slot, in place: no index array
-   * and no comparator sort (nearline drains one heap per play, and the sort was 3 % of its CPU).
+   * and no comparator sort (nearline drains one heap per play, where a sort would cost a few
+   * percent of its CPU).
    */
   drainSorted(outItems: Int32Array, outScores: Float32Array, offset: number): void {
     const { items, scores } = this;

@@ -103,9 +103,8 @@ export const MIGRATIONS: Migration[] = [
     version: 5,
     name: 'nearline: plays processed by event id (dedupe)',
     statements: [
-      // Written after a play's writes succeed; a redelivery or a re-sent event id is then dropped.
-      // Seven days covers any redelivery window; older duplicates would still be idempotent writes.
-      // No longer written: nearline dedupes by the member's history (see PlayDedupe); dropped in 8.
+      // Applied migrations never change. Nearline dedupes by the member's history (PlayDedupe);
+      // migration 8 drops this table.
       `CREATE TABLE IF NOT EXISTS plays_processed (
          event_id text PRIMARY KEY, member_id text, item_id text, played_at timestamp
        ) WITH default_time_to_live = 604800`,

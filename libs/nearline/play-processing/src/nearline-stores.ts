@@ -1,7 +1,7 @@
 import type { MarqueeConfig } from '@marquee/config';
 import { connectProducer } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
-import type { NearlineStores } from '@marquee/play-processing';
+import type { NearlineStores } from './nearline-service';
 import {
   BecauseYouWatchedSignal,
   ContinueWatchingSignal,
@@ -30,10 +30,14 @@ export interface ConnectedStores extends NearlineStores {
  * Prepares the schema and topics (idempotent, so any order of starting the processes works), then
  * connects Cassandra, Kafka and memcached and the repositories and signals nearline uses.
  */
-export async function connectNearlineStores(config: MarqueeConfig, logger: Logger): Promise<ConnectedStores> {
+export async function connectNearlineStores(
+  config: MarqueeConfig,
+  logger: Logger,
+  cacheTimeoutMs = config.nearline.cacheTimeoutMs,
+): Promise<ConnectedStores> {
   const cassandra = await connectCassandra(config, logger);
   const { kafka, producer, topics } = await connectProducer(config, logger);
-  const cache = openCache(config, logger, config.nearline.cacheTimeoutMs);
+  const cache = openCache(config, logger, cacheTimeoutMs);
   const plays = new PlaysRepository(cassandra);
   return {
     logger,

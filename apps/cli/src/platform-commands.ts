@@ -58,7 +58,8 @@ async function publishToKafka(c: MarqueeConfig, plays: readonly Play[]): Promise
   await producer.connect();
   try {
     const topics = topicsFor(c.kafka.topicPrefix);
-    for (let i = 0; i < plays.length; i += 500) await publishPlays(producer, topics, plays.slice(i, i + 500));
+    for (let i = 0; i < plays.length; i += 500)
+      await publishPlays(producer, topics, plays.slice(i, i + 500), c.kafka.playsAckTimeoutMs);
   } finally {
     await producer.disconnect();
   }

@@ -44,7 +44,7 @@ const ERRORS: Record<number, string> = {
   403: "the token's role may not do this, or a device token asked for another member's data",
   404: 'not found',
   429: 'over the rate limit of this principal; retry after `Retry-After` seconds',
-  503: 'a dependency is unavailable',
+  503: 'a dependency is unavailable or did not answer in time; retry after `Retry-After` seconds (writes are idempotent)',
 };
 
 export const ApiErrors = (...statuses: number[]) =>

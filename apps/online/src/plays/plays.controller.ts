@@ -18,11 +18,14 @@ export class PlaysController {
   @Allow('device', 'producer')
   @ApiOperation({
     summary: 'Post plays (one, or a batch of up to 500) to Kafka `plays`',
-    description: 'A device token may post plays of its own member only; a producer token of any member.',
+    description:
+      'A device token may post plays of its own member only; a producer token of any member. 202 means ' +
+      'every in-sync replica of the broker has the plays; 503 (with Retry-After) means it did not ' +
+      'acknowledge in time: post them again with the same event ids, which are deduplicated.',
   })
   @ApiBodyFrom(playsBodySchema)
   @ApiAnswer(202, 'the accepted event ids', acceptedSchema)
-  @ApiErrors(400, 401, 403, 429)
+  @ApiErrors(400, 401, 403, 429, 503)
   async publish(
     @Body(PlaysBodyPipe) { plays, batch }: PostedPlays,
     @Caller() caller: Principal,

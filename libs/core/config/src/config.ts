@@ -102,6 +102,9 @@ export const envSchema = z.object({
     .url()
     .optional()
     .describe('JWKS URL that verifies API tokens instead of the secret (production).'),
+  MARQUEE_PLAYS_ACK_TIMEOUT_MS: millis(100, 60_000, 3000).describe(
+    'How long publishing plays waits for every in-sync replica to acknowledge; then POST /v1/plays answers 503 with Retry-After.',
+  ),
   MARQUEE_ROWS_DEADLINE_MS: millis(1, 10_000, 50).describe(
     "Budget of a page's store reads; what is late is filled from fallbacks.",
   ),
@@ -170,7 +173,14 @@ export interface MarqueeConfig {
   host: string;
   stateDir: string;
   cacheDir: string;
-  kafka: { brokers: string[]; port: number; controllerPort: number; clientId: string; topicPrefix: string };
+  kafka: {
+    brokers: string[];
+    port: number;
+    controllerPort: number;
+    clientId: string;
+    topicPrefix: string;
+    playsAckTimeoutMs: number;
+  };
   cassandra: {
     contactPoints: string[];
     port: number;
@@ -229,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       controllerPort: e.MARQUEE_KAFKA_CONTROLLER_PORT,
       clientId,
       topicPrefix: e.MARQUEE_TOPIC_PREFIX,
+      playsAckTimeoutMs: e.MARQUEE_PLAYS_ACK_TIMEOUT_MS,
     },
     cassandra: {
       contactPoints: list(

@@ -1,5 +1,6 @@
 export * from './ids';
 export * from './validation';
+export * from './unavailable';
 export * from './play';
 export * from './catalog';
 export * from './rows';

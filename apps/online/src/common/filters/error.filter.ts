@@ -1,7 +1,7 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthError, ForbiddenError } from '@marquee/auth';
-import { ValidationError } from '@marquee/domain';
+import { UnavailableError, ValidationError } from '@marquee/domain';
 import type { Logger } from '@marquee/observability';
 import { LOGGER } from '../../tokens';
 
@@ -19,6 +19,13 @@ export class ErrorFilter implements ExceptionFilter {
       void reply
         .status(400)
         .send({ statusCode: 400, error: 'Bad Request', message: error.message, issues: error.issues });
+      return;
+    }
+    if (error instanceof UnavailableError) {
+      void reply
+        .status(503)
+        .header('retry-after', String(error.retryAfterSeconds))
+        .send({ statusCode: 503, error: 'Service Unavailable', message: error.message });
       return;
     }
     if (error instanceof ForbiddenError) {

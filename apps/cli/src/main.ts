@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { registerAlgorithmCommands } from './algorithm-commands';
 import { registerBenchCommands } from './bench-commands';
+import { registerConfigCommands } from './config-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
 import { registerOnlineBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
   registerModelCommands(program, config);
   registerEvalCommands(program);
   registerTokenCommands(program, config);
+  registerConfigCommands(program);
   const bench = registerBenchCommands(program, config);
   registerOnlineBench(bench, config);
   registerFreshnessBench(bench, config);
@@ -37,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv)
   .then(() => {
     // Client libraries keep sockets alive; a finished command ends the process.
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   })
   .catch((error: unknown) => {
     if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -45,7 +45,7 @@ async function createTopics(c: MarqueeConfig): Promise<string[]> {
   const admin = createKafka(c.kafka, createLogger('cli', 'warn', true)).admin();
   await admin.connect();
   try {
-    return await ensureTopics(admin, topicsFor(c.kafka.topicPrefix));
+    return await ensureTopics(admin, topicsFor(c.kafka.topicPrefix), c.kafka);
   } finally {
     await admin.disconnect();
   }

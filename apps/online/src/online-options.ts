@@ -64,8 +64,11 @@ export function onlineOptions(config: MarqueeConfig): OnlineOptions {
     cacheTimeoutMs: online.cacheTimeoutMs,
     signalsTtlMs: online.signalsTtlMs,
     rateLimit: { windowMs: online.rateLimit.windowMs, limits: { ...online.rateLimit.limits } },
-    // Minting tokens from a page is only sane with the local secret; with JWKS an identity provider does it.
-    demoPage: online.demoPage ? online.demoPage === 'on' && !config.auth.jwksUrl : !config.auth.jwksUrl,
+    // Minting tokens from a page is only sane with the local secret; with JWKS an identity provider
+    // does it. Production never serves it unless asked (and then refuses to start).
+    demoPage: online.demoPage
+      ? online.demoPage === 'on' && !config.auth.jwksUrl
+      : !config.auth.jwksUrl && config.env !== 'production',
     referenceRefreshMs: online.referenceRefreshMs,
     ...(online.similarRegistration ? { similarRegistration: online.similarRegistration } : {}),
     instanceGroupId: `marquee-online-${hostname()}-${process.pid}-${Date.now().toString(36)}`,

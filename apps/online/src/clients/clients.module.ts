@@ -146,7 +146,7 @@ export class ClientsModule implements OnApplicationShutdown {
           provide: TOPICS,
           useFactory: async (kafka: Kafka): Promise<Topics> => {
             const topics = topicsFor(config.kafka.topicPrefix);
-            if (!clients.kafka) await prepareTopics(kafka, topics, logger);
+            if (!clients.kafka) await prepareTopics(kafka, topics, logger, config.kafka);
             return topics;
           },
           inject: [KAFKA, CASSANDRA],

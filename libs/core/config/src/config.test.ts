@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, unsafeForProduction } from './config';
 
 describe('loadConfig', () => {
   it('defaults to the local stack ports', () => {
@@ -50,5 +50,41 @@ describe('loadConfig', () => {
     assert.equal(config.nearline.consumers, 2);
     assert.equal(config.nearline.concurrency, undefined);
     assert.throws(() => loadConfig({ MARQUEE_NEARLINE_CONSUMERS: '0' }), /MARQUEE_NEARLINE_CONSUMERS/);
+  });
+});
+
+describe('production settings', () => {
+  const safe = {
+    MARQUEE_ENV: 'production',
+    MARQUEE_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
+    MARQUEE_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters!',
+    MARQUEE_CASSANDRA_REPLICATION: '3',
+    MARQUEE_KAFKA_REPLICATION: '3',
+    MARQUEE_KAFKA_MIN_INSYNC_REPLICAS: '2',
+  };
+
+  it('refuses the built-in local secret in production and names the variable', () => {
+    assert.throws(
+      () => loadConfig({ ...safe, MARQUEE_JWT_SECRET: undefined }),
+      /MARQUEE_JWT_SECRET is the built-in local secret/,
+    );
+  });
+
+  it('refuses local HS256 tokens unless allowed, the demo page, and a single replica', () => {
+    assert.throws(
+      () => loadConfig({ ...safe, MARQUEE_JWKS_URL: undefined }),
+      /MARQUEE_ALLOW_LOCAL_TOKENS=on/,
+    );
+    assert.doesNotThrow(() =>
+      loadConfig({ ...safe, MARQUEE_JWKS_URL: undefined, MARQUEE_ALLOW_LOCAL_TOKENS: 'on' }),
+    );
+    assert.throws(() => loadConfig({ ...safe, MARQUEE_DEMO_PAGE: 'on' }), /MARQUEE_DEMO_PAGE=on/);
+    assert.throws(() => loadConfig({ ...safe, MARQUEE_CASSANDRA_REPLICATION: '1' }), /use 3/);
+    assert.throws(() => loadConfig({ ...safe, MARQUEE_KAFKA_MIN_INSYNC_REPLICAS: '1' }), /use 3 \/ 2/);
+  });
+
+  it('accepts anything in development, and reports nothing unsafe for a safe production setup', () => {
+    assert.equal(loadConfig({}).env, 'development');
+    assert.deepEqual(unsafeForProduction(loadConfig(safe)), []);
   });
 });

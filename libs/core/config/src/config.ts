@@ -3,6 +3,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatIssues, idSchema } from '@marquee/domain';
 
+/** The secret a fresh checkout signs local tokens with: public, so never acceptable in production. */
+export const LOCAL_JWT_SECRET = 'marquee-local-development-secret-change-me';
+
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const millis = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -93,15 +96,41 @@ export const envSchema = z.object({
   ),
   MARQUEE_OFFLINE_PORT: port(3002).describe('Port of the offline worker ops endpoint.'),
   // A fixed local default so `npm start` works out of the box; production sets its own or a JWKS URL.
+  MARQUEE_ENV: z
+    .enum(['development', 'production'])
+    .default('development')
+    .describe(
+      'production refuses to start with unsafe settings (the local secret, local tokens, the demo page, one replica).',
+    ),
+  MARQUEE_ALLOW_LOCAL_TOKENS: z
+    .enum(['on', 'off'])
+    .default('off')
+    .describe(
+      'on: production also accepts HS256 tokens signed with MARQUEE_JWT_SECRET (as `marquee token` mints).',
+    ),
   MARQUEE_JWT_SECRET: z
     .string()
     .min(32, { error: 'must be at least 32 characters' })
-    .default('marquee-local-development-secret-change-me')
+    .default(LOCAL_JWT_SECRET)
     .describe('HS256 secret of API tokens (local); at least 32 characters.'),
   MARQUEE_JWKS_URL: z
     .url()
     .optional()
     .describe('JWKS URL that verifies API tokens instead of the secret (production).'),
+  MARQUEE_KAFKA_REPLICATION: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(9)
+    .default(1)
+    .describe('Replicas of each partition of the topics Marquee creates (production: 3).'),
+  MARQUEE_KAFKA_MIN_INSYNC_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(9)
+    .default(1)
+    .describe('Replicas that must have a write before the broker acknowledges it (production: 2).'),
   MARQUEE_PLAYS_ACK_TIMEOUT_MS: millis(100, 60_000, 3000).describe(
     'How long publishing plays waits for every in-sync replica to acknowledge; then POST /v1/plays answers 503 with Retry-After.',
   ),
@@ -170,6 +199,8 @@ export const envSchema = z.object({
 });
 
 export interface MarqueeConfig {
+  /** `production` refuses unsafe settings at start (see `unsafeForProduction`). */
+  env: 'development' | 'production';
   host: string;
   stateDir: string;
   cacheDir: string;
@@ -180,6 +211,8 @@ export interface MarqueeConfig {
     clientId: string;
     topicPrefix: string;
     playsAckTimeoutMs: number;
+    replicationFactor: number;
+    minInsyncReplicas: number;
   };
   cassandra: {
     contactPoints: string[];
@@ -203,7 +236,12 @@ export interface MarqueeConfig {
     referenceRefreshMs: number;
     similarRegistration?: string;
   };
-  auth: { secret: string; jwksUrl?: string };
+  auth: {
+    secret: string;
+    jwksUrl?: string;
+    /** Production accepts HS256 tokens signed with the secret only when this is set. */
+    allowLocalTokens: boolean;
+  };
   nearline: {
     port: number;
     cacheTimeoutMs: number;
@@ -217,8 +255,20 @@ export interface MarqueeConfig {
 
 export class ConfigError extends Error {}
 
-/** Reads and validates the environment once, at a process's edge; logic receives the result. */
+/**
+ * Reads and validates the environment once, at a process's edge; logic receives the result. With
+ * MARQUEE_ENV=production a setting unsafe there stops the process with a message naming it.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'marquee'): MarqueeConfig {
+  const config = readConfig(env, clientId);
+  const unsafe = config.env === 'production' ? unsafeForProduction(config) : [];
+  if (unsafe.length > 0)
+    throw new ConfigError(`unsafe for production (MARQUEE_ENV=production): ${unsafe.join('; ')}`);
+  return config;
+}
+
+/** The configuration as the environment sets it, without refusing what is unsafe in production. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'marquee'): MarqueeConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(`invalid environment: ${formatIssues(parsed.error).join('; ')}`);
@@ -230,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       .map((s) => s.trim())
       .filter(Boolean);
   return {
+    env: e.MARQUEE_ENV,
     host: e.MARQUEE_HOST,
     stateDir: e.MARQUEE_STATE_DIR,
     cacheDir: e.MARQUEE_CACHE_DIR,
@@ -240,6 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       clientId,
       topicPrefix: e.MARQUEE_TOPIC_PREFIX,
       playsAckTimeoutMs: e.MARQUEE_PLAYS_ACK_TIMEOUT_MS,
+      replicationFactor: e.MARQUEE_KAFKA_REPLICATION,
+      minInsyncReplicas: e.MARQUEE_KAFKA_MIN_INSYNC_REPLICAS,
     },
     cassandra: {
       contactPoints: list(
@@ -284,7 +337,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       referenceRefreshMs: e.MARQUEE_REFERENCE_REFRESH_MS,
       ...(e.MARQUEE_SIMILAR_REGISTRATION ? { similarRegistration: e.MARQUEE_SIMILAR_REGISTRATION } : {}),
     },
-    auth: { secret: e.MARQUEE_JWT_SECRET, ...(e.MARQUEE_JWKS_URL ? { jwksUrl: e.MARQUEE_JWKS_URL } : {}) },
+    auth: {
+      secret: e.MARQUEE_JWT_SECRET,
+      ...(e.MARQUEE_JWKS_URL ? { jwksUrl: e.MARQUEE_JWKS_URL } : {}),
+      allowLocalTokens: e.MARQUEE_ALLOW_LOCAL_TOKENS === 'on',
+    },
     nearline: {
       port: e.MARQUEE_NEARLINE_PORT,
       cacheTimeoutMs: e.MARQUEE_NEARLINE_CACHE_TIMEOUT_MS,
@@ -295,4 +352,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
     offline: { port: e.MARQUEE_OFFLINE_PORT },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** What would make this configuration unsafe in production, each naming its variable. */
+export function unsafeForProduction(config: MarqueeConfig): string[] {
+  const unsafe: string[] = [];
+  const { auth } = config;
+  if (auth.secret === LOCAL_JWT_SECRET)
+    unsafe.push('MARQUEE_JWT_SECRET is the built-in local secret, which anyone can read; set a random one');
+  else if (Buffer.byteLength(auth.secret) < 32) unsafe.push('MARQUEE_JWT_SECRET must be at least 32 bytes');
+  if (!auth.jwksUrl && !auth.allowLocalTokens)
+    unsafe.push(
+      'MARQUEE_JWKS_URL is not set: production verifies tokens from an identity provider; set it, or ' +
+        'MARQUEE_ALLOW_LOCAL_TOKENS=on to accept HS256 tokens signed with MARQUEE_JWT_SECRET',
+    );
+  if (config.online.demoPage === 'on')
+    unsafe.push('MARQUEE_DEMO_PAGE=on serves a page that mints device tokens; turn it off');
+  if (config.kafka.minInsyncReplicas > config.kafka.replicationFactor)
+    unsafe.push(
+      'MARQUEE_KAFKA_MIN_INSYNC_REPLICAS exceeds MARQUEE_KAFKA_REPLICATION: no write could be acknowledged',
+    );
+  if (config.kafka.replicationFactor < 3 || config.kafka.minInsyncReplicas < 2)
+    unsafe.push(
+      `MARQUEE_KAFKA_REPLICATION / MARQUEE_KAFKA_MIN_INSYNC_REPLICAS are ${config.kafka.replicationFactor} / ${config.kafka.minInsyncReplicas}: an acknowledged play must survive a broker, use 3 / 2`,
+    );
+  if (config.cassandra.replicationFactor < 3)
+    unsafe.push(
+      `MARQUEE_CASSANDRA_REPLICATION is ${config.cassandra.replicationFactor}: a write must survive a node, use 3`,
+    );
+  return unsafe;
 }

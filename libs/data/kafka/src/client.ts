@@ -22,8 +22,21 @@ export function createKafka(config: MarqueeConfig['kafka'], logger: Logger): Kaf
   });
 }
 
+/** How many copies of each partition the brokers keep, and how many must have a write before it is acknowledged. */
+export interface TopicDurability {
+  replicationFactor: number;
+  minInsyncReplicas: number;
+}
+
+/** One broker, as the local stack runs it. Production: 3 replicas, 2 in sync (MARQUEE_KAFKA_REPLICATION). */
+export const LOCAL_DURABILITY: TopicDurability = { replicationFactor: 1, minInsyncReplicas: 1 };
+
 /** Creates the platform's topics where missing (idempotent). */
-export async function ensureTopics(admin: Admin, topics: Topics): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: Topics,
+  durability: TopicDurability = LOCAL_DURABILITY,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = Object.values(topics).filter((topic) => !existing.has(topic.name));
   if (missing.length > 0) {
@@ -32,7 +45,8 @@ export async function ensureTopics(admin: Admin, topics: Topics): Promise<string
       topics: missing.map((topic) => ({
         topic: topic.name,
         numPartitions: topic.partitions,
-        replicationFactor: 1,
+        replicationFactor: durability.replicationFactor,
+        configEntries: [{ name: 'min.insync.replicas', value: String(durability.minInsyncReplicas) }],
       })),
     });
   }

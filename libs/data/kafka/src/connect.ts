@@ -1,16 +1,21 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { MarqueeConfig } from '@marquee/config';
 import type { Logger } from '@marquee/observability';
-import { createKafka, ensureTopics } from './client';
+import { LOCAL_DURABILITY, createKafka, ensureTopics, type TopicDurability } from './client';
 import { PRODUCER_OPTIONS } from './plays-producer';
 import { topicsFor, type Topics } from './topics';
 
 /** Creates the topics where missing (idempotent); returns the ones it created. */
-export async function prepareTopics(kafka: Kafka, topics: Topics, logger: Logger): Promise<string[]> {
+export async function prepareTopics(
+  kafka: Kafka,
+  topics: Topics,
+  logger: Logger,
+  durability: TopicDurability = LOCAL_DURABILITY,
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const created = await ensureTopics(admin, topics);
+    const created = await ensureTopics(admin, topics, durability);
     if (created.length > 0) logger.info({ created }, 'kafka topics created');
     return created;
   } finally {
@@ -25,7 +30,7 @@ export async function connectProducer(
   kafka: Kafka = createKafka(config.kafka, logger),
 ): Promise<{ kafka: Kafka; producer: Producer; topics: Topics }> {
   const topics = topicsFor(config.kafka.topicPrefix);
-  await prepareTopics(kafka, topics, logger);
+  await prepareTopics(kafka, topics, logger, config.kafka);
   const producer = kafka.producer(PRODUCER_OPTIONS);
   await producer.connect();
   return { kafka, producer, topics };

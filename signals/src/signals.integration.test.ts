@@ -53,6 +53,18 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
     assert.ok(!onTv.itemIds.includes(hot));
   });
 
+  it('counts a batch once on the real counters, however often the same batch is counted again', async () => {
+    const now = Date.now();
+    const title = uniqueId('batch-');
+    const batch = Array.from({ length: 4 }, () => play(title, 'tv', now - 60_000));
+    assert.equal(await platform.trending.countOnce(batch, now), 4);
+    assert.equal(await platform.trending.countOnce(batch, now), 0, 'a retried batch adds nothing');
+    // Another k than the test above reads, so neither its memo nor its hot copy answers.
+    const onTv = await platform.trending.read('device:tv', 999, now + 3);
+    const score = onTv.scores[onTv.itemIds.indexOf(title)] ?? 0;
+    assert.ok(score > 3 && score <= 4, `counted four plays once: ${score}`);
+  });
+
   it('because-you-watched keeps the latest play, whatever order writes arrive in', async () => {
     const member = uniqueId('m');
     const later = new Date().toISOString();

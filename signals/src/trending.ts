@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Device, Play, ScoredList } from '@marquee/domain';
 import { cacheKeys, type Cache, type TrendingIncrement, type TrendingRepository } from '@marquee/storage';
 
@@ -6,7 +7,8 @@ import { cacheKeys, type Cache, type TrendingIncrement, type TrendingRepository 
  * Stored: Cassandra counters per (scope, 10-minute bucket, title); `trending_counted` remembers which
  *   plays were counted (a lightweight transaction), so a redelivered play never counts twice.
  * Nearline: counts each play into its bucket for scopes `all` and `device:<type>`: `record` one play
- *   (guarded by its own transaction), or `countNew` a batch already deduplicated by event id.
+ *   (guarded by its own transaction), or `countOnce` a batch already deduplicated by event id (guarded
+ *   by one transaction for the whole set).
  * Online: `read` sums the last 12 hours of buckets, each decayed by its age (half-life 2 hours), and
  *   keeps the top titles; the result is shared through memcached for a few seconds.
  * Fresh within seconds of a play.
@@ -78,6 +80,20 @@ export class TrendingSignal {
     }
     await this.stored.add([...increments.values()]);
     return counted;
+  }
+
+  /**
+   * Counts a set of new plays at most once: the set is claimed (one lightweight transaction on a
+   * digest of its event ids) before the counters are added, so counting the same set again — a
+   * retry after a write that timed out but landed — adds nothing. A set claimed whose counter write
+   * then failed is not counted (never twice). Returns how many plays were counted.
+   */
+  async countOnce(plays: readonly Play[], now = Date.now()): Promise<number> {
+    if (plays.length === 0) return 0;
+    const digest = createHash('sha256');
+    for (const eventId of plays.map((p) => p.eventId).sort()) digest.update(eventId).update('\u0000');
+    if (!(await this.stored.claim(`batch:${digest.digest('base64url')}`))) return 0;
+    return this.countNew(plays, now);
   }
 
   /** The top `k` trending titles of a scope at `now`. */

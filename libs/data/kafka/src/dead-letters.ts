@@ -9,7 +9,8 @@ export interface DeadLetter {
 
 /**
  * Sends bad messages of one partition to `plays.dlq` in one request: each with its original key and
- * bytes, the reason and where it came from in headers.
+ * bytes, the reason and where it came from in headers; `x-dlq-id` (topic/partition/offset of
+ * the original) is the same for every copy, so a reader drops a message sent again after a restart.
  */
 export async function sendToDeadLetters(
   producer: Producer,
@@ -27,6 +28,7 @@ export async function sendToDeadLetters(
         [DLQ_HEADERS.topic]: source.topic,
         [DLQ_HEADERS.partition]: String(source.partition),
         [DLQ_HEADERS.offset]: message.offset,
+        [DLQ_HEADERS.id]: `${source.topic}/${source.partition}/${message.offset}`,
       },
     })),
   });

@@ -30,4 +30,6 @@ export const DLQ_HEADERS = {
   topic: 'x-dlq-source-topic',
   partition: 'x-dlq-source-partition',
   offset: 'x-dlq-source-offset',
+  /** topic/partition/offset of the original: the same for every copy of one dead letter. */
+  id: 'x-dlq-id',
 } as const;

@@ -49,6 +49,7 @@ function handlerFor(
   const deadLettered: string[] = [];
   const announced: string[] = [];
   const asked: string[] = [];
+  const counted: string[] = [];
   const topics = topicsFor('unit.');
   const plays = {
     recent: async (memberId: string, limit: number) =>
@@ -88,14 +89,19 @@ function handlerFor(
         applied.push(...plays.map((p) => p.eventId));
       },
     } as unknown as PlayProcessor,
-    trending: { countNew: async () => 0 } as unknown as TrendingSignal,
+    trending: {
+      countOnce: async (plays: Play[]) => {
+        counted.push(...plays.map((p) => p.eventId));
+        return plays.length;
+      },
+    } as unknown as TrendingSignal,
     locks: new MemberLocks(),
     limiter: new Limiter(4),
     recentMembers: new RecentMembers(),
     metrics: nearlineMetrics(createRegistry('unit')),
     logger: pino({ level: 'silent' }),
   });
-  return { handler, applied, deadLettered, announced, asked };
+  return { handler, applied, deadLettered, announced, asked, counted, failing };
 }
 
 describe('nearline batch handling', () => {
@@ -164,5 +170,29 @@ describe('nearline batch handling', () => {
     assert.equal(outcome.resolveThrough, '33');
     assert.deepEqual(applied, ['e-a-2']);
     assert.equal(deadLettered.length, 3);
+  });
+
+  it('counts trending only for plays whose member writes are done, so a re-read play counts once', async () => {
+    const { handler, counted, failing } = handlerFor(new Set(['b']));
+    const batch = [message(50, encodePlay(play('a', 1)), 'a'), message(51, encodePlay(play('b', 1)), 'b')];
+    const first = await handler.handle('plays', 0, batch);
+    assert.equal(first.resolveThrough, '50');
+    assert.deepEqual(counted, ['e-a-1'], "b's play is not counted before it is stored");
+    failing.delete('b');
+    const again = await handler.handle('plays', 0, batch.slice(1));
+    assert.equal(again.failure, null);
+    assert.deepEqual(counted, ['e-a-1', 'e-b-1']);
+  });
+
+  it('does not dead-letter a bad message again when its batch is re-read after a failed write', async () => {
+    const { handler, deadLettered, failing } = handlerFor(new Set(['b']));
+    const batch = [message(60, encodePlay(play('b', 1)), 'b'), message(61, Buffer.from('{oops'), 'a')];
+    const first = await handler.handle('plays', 0, batch);
+    assert.equal(first.resolveThrough, null, 'the failed write holds the whole batch');
+    assert.equal(deadLettered.length, 1);
+    failing.delete('b');
+    const again = await handler.handle('plays', 0, batch);
+    assert.equal(again.resolveThrough, '61');
+    assert.equal(deadLettered.length, 1, 'the re-read batch sends no second copy');
   });
 });

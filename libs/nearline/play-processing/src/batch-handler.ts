@@ -56,6 +56,12 @@ interface Entry {
 export class BatchHandler {
   /** Announcements sent and not yet acknowledged (a batch does not wait for its own). */
   private readonly announcing = new InFlight();
+  /**
+   * Per partition, the highest offset whose bad messages are on `plays.dlq`: a batch re-read after a
+   * failed member write does not send them again. (After a restart the `x-dlq-id` header, the
+   * message's origin, lets a reader of the dead letters drop a second copy.)
+   */
+  private readonly deadLetteredThrough = new Map<string, number>();
 
   constructor(private readonly deps: BatchHandlerDeps) {}
 
@@ -86,10 +92,6 @@ export class BatchHandler {
       await this.rejectUnknownItems(entries);
       await this.deadLetter(topic, partition, entries);
       const lanes = await this.lanes(entries);
-      // Trending is counted while the members' writes run rather than after them: a batch is then
-      // one Cassandra round trip shorter. Plays of a member whose writes fail are re-read and may
-      // count twice; never less than once.
-      const counting = this.countTrending(lanes);
       const applied: Array<{ lane: Entry[]; doneAt: number }> = [];
       // Online is told about the members as soon as their pages can show the plays (hot copies
       // written), not after Cassandra has them too.
@@ -119,6 +121,9 @@ export class BatchHandler {
         ),
       );
       await Promise.all(shown.map((s) => s.done));
+      // Trending counts only plays whose member writes are done: a member that failed is re-read
+      // and counted then, once.
+      const counting = this.countTrending(applied.flatMap(({ lane }) => lane));
       await this.finish(applied, counting, receivedAt, fail);
     } catch (error) {
       fail(first, error);
@@ -155,7 +160,9 @@ export class BatchHandler {
 
   /** Sends every bad message of the batch to `plays.dlq` in one request, original bytes and reason. */
   private async deadLetter(topic: string, partition: number, entries: Entry[]): Promise<void> {
-    const bad = entries.filter((e) => !e.admission.ok);
+    const source = `${topic}/${partition}`;
+    const through = this.deadLetteredThrough.get(source) ?? -1;
+    const bad = entries.filter((e) => !e.admission.ok && e.offset > through);
     if (bad.length === 0) return;
     const letters = bad.map(({ message, admission }) => ({
       message,
@@ -165,6 +172,7 @@ export class BatchHandler {
       () => sendToDeadLetters(this.deps.producer, this.deps.topics, { topic, partition }, letters),
       { attempts: 3, initialMs: 100, maxMs: 1000 },
     );
+    this.deadLetteredThrough.set(source, Math.max(...bad.map((e) => e.offset)));
     for (const { message, admission } of bad) {
       if (admission.ok) continue;
       this.deps.metrics.deadLetters.inc({ reason: admission.kind });
@@ -236,16 +244,14 @@ export class BatchHandler {
     return doneAt;
   }
 
-  /** Counts every new play of the batch into trending, retrying; resolves with the failure, if any. */
-  private async countTrending(lanes: ReadonlyMap<string, Entry[]>): Promise<Error | null> {
-    const plays = [...lanes.values()].flatMap((lane) =>
-      lane.map((e) => (e.admission as { play: Play }).play),
-    );
+  /** Counts the stored plays of the batch into trending, retrying; resolves with the failure, if any. */
+  private async countTrending(stored: readonly Entry[]): Promise<Error | null> {
+    const plays = stored.map((e) => (e.admission as { play: Play }).play);
     if (plays.length === 0) return null;
     try {
-      // Counters are the one write that is not idempotent: the dedupe by event id keeps them to one
-      // count per play, except when a member's writes fail after the batch was counted.
-      await this.retried(() => this.deps.trending.countNew(plays));
+      // Counters are the one write that is not idempotent: `countOnce` claims the set of plays
+      // first, so a retry after a write that timed out but landed does not count it again.
+      await this.retried(() => this.deps.trending.countOnce(plays));
       return null;
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));

@@ -25,16 +25,7 @@ export class ContinueWatchingSignal {
     private readonly cache: Cache,
   ) {}
 
-  async apply(play: Play): Promise<ContinueWatchingEntry[]> {
-    await this.write(play);
-    return this.refresh(play.userId);
-  }
-
   /** The Cassandra write of one play: the position, or a delete once the title is finished. */
-  async write(play: Play): Promise<void> {
-    await this.stored.write(play);
-  }
-
   writeStatement(play: Play): Statement {
     return this.stored.writeStatement(play);
   }

@@ -1,4 +1,3 @@
-import type { Play } from '@marquee/domain';
 import {
   CACHE_TTL_SECONDS,
   cacheKeys,
@@ -29,11 +28,6 @@ export class RecentPlaysSignal {
     private readonly plays: PlaysRepository,
     private readonly cache: Cache,
   ) {}
-
-  async record(play: Play): Promise<RecentPlay[]> {
-    await this.plays.record(play);
-    return this.refresh(play.userId);
-  }
 
   /** The hot copy, or the partition on a miss (refilling the hot copy unless a writer got there first). */
   async read(memberId: string): Promise<RecentPlay[]> {

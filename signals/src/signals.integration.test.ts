@@ -34,13 +34,13 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
       ...Array.from({ length: 5 }, () => play(hot, 'mobile', now - 60_000)),
       ...Array.from({ length: 3 }, () => play(tv, 'tv', now - 60_000)),
     ];
-    for (const p of plays) assert.equal(await platform.trending.record(p, now), true);
+    for (const p of plays) assert.equal(await platform.trending.countOnce([p], now), 1);
     // Redelivery: counted already.
-    assert.equal(await platform.trending.record(plays[0] as Play, now), false);
+    assert.equal(await platform.trending.countOnce([plays[0] as Play], now), 0);
     // Older than the window: ignored.
     assert.equal(
-      await platform.trending.record(play(hot, 'web', now - TRENDING.windowMs - 60_000), now),
-      false,
+      await platform.trending.countOnce([play(hot, 'web', now - TRENDING.windowMs - 60_000)], now),
+      0,
     );
 
     const all = await platform.trending.read('all', 1000, now + 1);
@@ -125,7 +125,8 @@ describe('trending and because-you-watched signals (real Cassandra, memcached)',
     const pending = cwReader.read(watching);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = { ...play('title', 'tv', Date.now()), userId: watching, positionMs: 5, durationMs: 100 };
-    await platform.continueWatching.apply(started);
+    await new ContinueWatchingRepository(platform.cassandra).write(started);
+    await platform.continueWatching.refresh(watching);
     cw.release();
     assert.deepEqual(await pending, []);
     assert.deepEqual(

@@ -5,10 +5,9 @@ import { cacheKeys, type Cache, type TrendingIncrement, type TrendingRepository 
 /**
  * Signal: what is trending now, overall and per device type.
  * Stored: Cassandra counters per (scope, 10-minute bucket, title); `trending_counted` remembers which
- *   plays were counted (a lightweight transaction), so a redelivered play never counts twice.
- * Nearline: counts each play into its bucket for scopes `all` and `device:<type>`: `record` one play
- *   (guarded by its own transaction), or `countOnce` a batch already deduplicated by event id (guarded
- *   by one transaction for the whole set).
+ *   sets of plays were counted (a lightweight transaction), so a set counted again adds nothing.
+ * Nearline: counts each play into its bucket for scopes `all` and `device:<type>`, a batch already
+ *   deduplicated by event id at a time, each set guarded by one lightweight transaction (`countOnce`).
  * Online: `read` sums the last 12 hours of buckets, each decayed by its age (half-life 2 hours), and
  *   keeps the top titles; the result is shared through memcached for a few seconds.
  * Fresh within seconds of a play.
@@ -47,15 +46,6 @@ export class TrendingSignal {
     private readonly stored: TrendingRepository,
     private readonly cache: Cache,
   ) {}
-
-  /** Counts a play once; plays older than the window are ignored. Returns whether it was counted. */
-  async record(play: Play, now = Date.now()): Promise<boolean> {
-    const at = Date.parse(play.timestamp);
-    if (now - at > TRENDING.windowMs) return false;
-    if (!(await this.stored.claim(play.eventId))) return false;
-    await this.stored.countOne(scopesOf(play), bucketOf(at), play.itemId);
-    return true;
-  }
 
   /**
    * Counts plays that the caller guarantees are new (nearline drops duplicates by event id before

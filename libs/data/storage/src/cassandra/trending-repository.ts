@@ -13,29 +13,20 @@ export interface TrendingIncrement {
 }
 
 /**
- * `trending_buckets`: play counters per (scope, time bucket, title); `trending_counted`: the plays
- * already counted, claimed with a lightweight transaction.
+ * `trending_buckets`: play counters per (scope, time bucket, title); `trending_counted`: the sets of
+ * plays already counted, claimed with a lightweight transaction.
  */
 export class TrendingRepository {
   constructor(private readonly client: Client) {}
 
-  /** Claims a play for counting; false when it was claimed before (a redelivery). */
-  async claim(eventId: string): Promise<boolean> {
+  /** Claims a set of plays (by a key naming it) for counting; false when it was claimed before. */
+  async claim(key: string): Promise<boolean> {
     const claim = await this.client.execute(
       'INSERT INTO trending_counted (event_id) VALUES (?) IF NOT EXISTS',
-      [eventId],
+      [key],
       { prepare: true },
     );
     return claim.wasApplied();
-  }
-
-  /** Counts one play of a title in each scope, one request per scope. */
-  async countOne(scopes: readonly string[], bucket: Date, itemId: string): Promise<void> {
-    const query =
-      'UPDATE trending_buckets SET plays = plays + 1 WHERE scope = ? AND bucket = ? AND item_id = ?';
-    await Promise.all(
-      scopes.map((scope) => this.client.execute(query, [scope, bucket, itemId], { prepare: true })),
-    );
   }
 
   /** Adds many counts, as counter batches: Cassandra's cost of a small write is mostly the request. */

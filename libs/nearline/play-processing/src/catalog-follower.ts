@@ -7,8 +7,9 @@ import type { KnownItems } from './known-items';
 import { SupervisedConsumer } from './supervised-consumer';
 
 /**
- * Follows `catalog.updated`: announced titles are looked up at once, so a play of a title added a
- * moment ago is recorded rather than refused as unknown. (A title not known yet is also looked up
+ * Follows `catalog.updated`: announced titles are read again at once, so a play of a title added a
+ * moment ago is recorded rather than refused as unknown, and Top picks leave out a title removed or
+ * gone out of its window. (A title not known yet is also looked up
  * when its first play arrives; this saves that lookup and the wait on it.) Removed titles stay
  * known: plays of them are history. Every process needs every announcement, hence a group of its own.
  */
@@ -47,8 +48,8 @@ export class CatalogFollower {
             return;
           }
           try {
-            const unknown = await deps.knownItems.unknownAmong(itemIds);
-            deps.logger.info({ titles: itemIds.length, notFound: unknown.size }, 'catalog titles learned');
+            const found = await deps.knownItems.reload(itemIds);
+            deps.logger.info({ titles: itemIds.length, found }, 'catalog titles reloaded');
           } catch (error) {
             // Plays of these titles look them up themselves; nothing is lost.
             deps.logger.warn({ error: (error as Error).message }, 'catalog titles not looked up');

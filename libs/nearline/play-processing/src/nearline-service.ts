@@ -122,6 +122,7 @@ export async function startNearlineService(
       lists: new ListStore(stores.lists, stores.cache),
       logger,
       foldIns: metrics.foldIns,
+      shows: (itemId) => knownItems.shows(itemId),
     }),
     becauseYouWatched: new BecauseYouWatchedWriter(stores.becauseYouWatched, metrics.becauseYouWatched),
     models: () => models.current(),

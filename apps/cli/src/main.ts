@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { registerAlgorithmCommands } from './algorithm-commands';
 import { registerBenchCommands } from './bench-commands';
+import { registerCatalogCommands } from './catalog-commands';
 import { registerConfigCommands } from './config-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
 import { registerOnlineBench } from './bench-online-commands';
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
   registerDemoCommands(program, config);
   registerAlgorithmCommands(program, config);
   registerModelCommands(program, config);
+  registerCatalogCommands(program, config);
   registerEvalCommands(program);
   registerTokenCommands(program, config);
   registerConfigCommands(program);

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
+import { CatalogModule } from './catalog/catalog.module';
 import { ClientsModule, type ClientsSettings } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
 import { DemoModule } from './demo/demo.module';
@@ -24,6 +25,7 @@ export class AppModule {
         PlaysModule,
         ItemsModule,
         AdminModule,
+        CatalogModule,
         DemoModule,
       ],
     };

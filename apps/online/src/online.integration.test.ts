@@ -354,6 +354,7 @@ describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
       'device',
       'id',
       'itemsPerRow',
+      'region',
       'rows',
       'tz',
     ]);
@@ -362,6 +363,8 @@ describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
       '/v1/items/{id}/similar',
       '/v1/admin/workflows/{id}',
       '/v1/admin/models',
+      '/v1/catalog/items',
+      '/v1/catalog/items/{id}',
     ])
       assert.ok(document.paths[path], path);
     const docs = await get('/docs');

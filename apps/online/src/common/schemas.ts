@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICES, idSchema, playSchema } from '@marquee/domain';
+import { DEVICES, catalogItemSchema, idSchema, playSchema, regionSchema } from '@marquee/domain';
 import { ROLES } from '@marquee/auth';
 import { isTimeZone } from '@marquee/pages';
 
@@ -32,6 +32,9 @@ export const rowsQuerySchema = z.object({
     .refine(isTimeZone, { error: 'must be an IANA time zone, e.g. Europe/Berlin' })
     .optional()
     .describe("the member's time zone, for the time of day (default UTC)"),
+  region: regionSchema
+    .optional()
+    .describe('ISO 3166-1 alpha-2 region of the member: titles not licensed there are left out'),
 });
 
 export type RowsQuery = z.output<typeof rowsQuerySchema>;
@@ -65,6 +68,28 @@ export const workflowPathSchema = z.object({
 export const modelsQuerySchema = z.object({
   limit: whole(1, 100, 10, 'versions per registration, newest first'),
 });
+
+export const MAX_TITLES_PER_REQUEST = 1000;
+
+/** The path names the title; the body may repeat its id, which must then match. */
+export const catalogItemBodySchema = catalogItemSchema.extend({ itemId: idSchema.optional() }).strict();
+export const catalogBulkBodySchema = z
+  .object({ items: z.array(catalogItemSchema.strict()).min(1).max(MAX_TITLES_PER_REQUEST) })
+  .strict();
+export const catalogListQuerySchema = z.object({
+  limit: whole(1, 1000, 100, 'titles per page'),
+  cursor: z
+    .string()
+    .regex(/^[0-9a-f]{1,1024}$/, { error: 'must be the `next` cursor of a previous page' })
+    .optional()
+    .describe('the `next` cursor of the previous page'),
+});
+export const catalogItemAnswerSchema = catalogItemSchema;
+export const catalogPageSchema = z.object({
+  items: z.array(catalogItemSchema),
+  next: z.string().optional().describe('cursor of the following page; absent on the last'),
+});
+export const catalogWrittenSchema = z.object({ written: z.array(z.string()) });
 
 export const demoSessionSchema = z.object({ memberId: idSchema }).strict();
 

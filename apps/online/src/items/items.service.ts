@@ -16,7 +16,12 @@ export class ItemsService {
         'no item-knn model is published yet: register and train one (marquee algorithms register --algorithm item-knn …)',
       );
     const catalog = this.reference.catalog;
-    const similar = this.similarItems.similar(itemId, k);
+    // Asked for more than k: titles that may not be shown now are left out after the lookup.
+    const now = Date.now();
+    const similar = this.similarItems
+      .similar(itemId, k + 50)
+      ?.filter((s) => this.reference.shows(s.itemId, now))
+      .slice(0, k);
     if (!similar && !catalog.has(itemId))
       throw new NotFoundException(`title ${itemId} is neither in the catalog nor in model ${model.version}`);
     const title = (id: string) => catalog.get(id)?.title ?? id;

@@ -3,6 +3,7 @@ import type { PublishedResult } from '@marquee/domain';
 import type { Topics } from '@marquee/kafka';
 import { errorContext, type Logger } from '@marquee/observability';
 import {
+  listenToCatalogUpdates,
   listenToMemberUpdates,
   listenToPublishedResults,
   type ReferenceData,
@@ -25,7 +26,7 @@ export interface Announcements {
  */
 export class OnlineRuntime {
   /**
-   * Resolves when this instance follows results.published and members.updated (or could not; it
+   * Resolves when this instance follows results.published, members.updated and catalog.updated (or could not; it
    * then relies on refreshes and the near cache's TTL).
    */
   listening: Promise<void> = Promise.resolve();
@@ -66,6 +67,15 @@ export class OnlineRuntime {
           onMember: (memberId) => this.rows.invalidate(memberId),
         }),
       ),
+      this.listen('catalog.updated; catalog changes arrive with the periodic refresh', () =>
+        listenToCatalogUpdates({
+          kafka,
+          topics,
+          logger,
+          groupId: `${groupId}.catalog`,
+          onTitles: (itemIds) => this.onCatalogUpdated(itemIds),
+        }),
+      ),
     ]);
     this.listening = this.listeners
       .then((listeners) => Promise.all(listeners.map((l) => l?.joined)))
@@ -84,6 +94,13 @@ export class OnlineRuntime {
       this.announcements.logger.warn(errorContext(error), `not following ${what}`);
       return null;
     }
+  }
+
+  private async onCatalogUpdated(itemIds: string[]): Promise<void> {
+    await this.reference.onCatalogUpdated(itemIds);
+    // Pages kept in memory may show a title that was just removed or went out of its window.
+    this.rows.invalidateAll();
+    this.announcements.logger.info({ titles: itemIds.length }, 'catalog titles reloaded');
   }
 
   private async onResult(result: PublishedResult): Promise<void> {

@@ -15,6 +15,7 @@ export class MemberRowsService {
       rows: query.rows,
       itemsPerRow: query.itemsPerRow,
       ...(query.tz ? { timeZone: query.tz } : {}),
+      ...(query.region ? { region: query.region } : {}),
     });
   }
 

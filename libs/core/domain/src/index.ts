@@ -5,3 +5,4 @@ export * from './play';
 export * from './catalog';
 export * from './rows';
 export * from './affinities';
+export * from './catalog-file';

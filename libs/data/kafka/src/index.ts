@@ -3,3 +3,4 @@ export * from './client';
 export * from './plays-producer';
 export * from './dead-letters';
 export * from './connect';
+export * from './catalog-updates';

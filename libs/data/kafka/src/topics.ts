@@ -9,6 +9,8 @@ export interface Topics {
   resultsPublished: TopicSpec;
   /** Members whose rows nearline has just rewritten: online instances drop their near-cached pages. */
   membersUpdated: TopicSpec;
+  /** Titles added, changed or removed: online reloads them, nearline learns new ones. */
+  catalogUpdated: TopicSpec;
 }
 
 /**
@@ -21,6 +23,7 @@ export function topicsFor(prefix = ''): Topics {
     playsDlq: { name: `${prefix}plays.dlq`, partitions: 3 },
     resultsPublished: { name: `${prefix}results.published`, partitions: 1 },
     membersUpdated: { name: `${prefix}members.updated`, partitions: 1 },
+    catalogUpdated: { name: `${prefix}catalog.updated`, partitions: 1 },
   };
 }
 

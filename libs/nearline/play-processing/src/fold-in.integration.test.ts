@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Play, PublishedResult, ScoredList } from '@marquee/domain';
-import { announceResult, publishPlays } from '@marquee/kafka';
+import { announceCatalogUpdate, announceResult, publishPlays } from '@marquee/kafka';
 import {
   type Platform,
   connectTestPlatform,
@@ -169,5 +169,34 @@ describe('nearline fold-in, because-you-watched and version switches (real Kafka
       return now && stream.every((p) => !now.itemIds.includes(p.itemId)) ? now : undefined;
     });
     assert.ok(last.itemIds.length > 0);
+  });
+
+  it('a title removed from the catalog and announced leaves Top picks at the next play, and plays of it are still stored', async () => {
+    const version = nearline.models().foldIn[0]?.version as string;
+    const member = service.members[2] as string;
+    const before = (await entry(als, version, member)) as ScoredList;
+    const removed = before.itemIds[1] as string;
+    assert.equal(await platform.catalog.remove(removed), true);
+    await announceCatalogUpdate(platform.producer, platform.topics, [removed]);
+    // Each probe is a play of another title: the member is folded in again, against what nearline knows.
+    const others = service.catalog.map((t) => t.itemId).filter((id) => id !== removed);
+    let n = 0;
+    const after = await waitFor(
+      'Top picks without the removed title',
+      async () => {
+        await publishPlays(platform.producer, platform.topics, [
+          play(member, others[n++ % others.length] as string),
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const now = await entry(als, version, member);
+        return now && now.itemIds.length > 0 && !now.itemIds.includes(removed) ? now : undefined;
+      },
+      20_000,
+      10,
+    );
+    assert.ok(!after.itemIds.includes(removed));
+    const ofRemoved = play(member, removed);
+    await publishPlays(platform.producer, platform.topics, [ofRemoved]);
+    await waitFor('the play of the removed title stored', () => platform.plays.isRecorded(ofRemoved));
   });
 });

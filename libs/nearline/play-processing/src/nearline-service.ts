@@ -22,6 +22,7 @@ import {
 import { BatchHandler } from './batch-handler';
 import { BecauseYouWatchedWriter } from './because-you-watched-writer';
 import { CacheRepair } from './cache-repair';
+import { CatalogFollower } from './catalog-follower';
 import { ChampionModels, type ModelSet } from './champion-models';
 import { ConsumerLagProbe } from './consumer-lag';
 import { KnownItems } from './known-items';
@@ -103,6 +104,8 @@ export async function startNearlineService(
   });
   const knownItems = new KnownItems(stores.catalog);
   const titles = await knownItems.load();
+  const catalogFollower = new CatalogFollower({ kafka, topics, knownItems, logger, groupPrefix: groupId });
+  await catalogFollower.start();
   const dedupe = new PlayDedupe(stores.plays);
   const histories = new MemberHistories(stores.plays, FOLD_IN_HISTORY);
   const processor: PlayProcessor = new PlayProcessor({
@@ -119,6 +122,7 @@ export async function startNearlineService(
       lists: new ListStore(stores.lists, stores.cache),
       logger,
       foldIns: metrics.foldIns,
+      shows: (itemId) => knownItems.shows(itemId),
     }),
     becauseYouWatched: new BecauseYouWatchedWriter(stores.becauseYouWatched, metrics.becauseYouWatched),
     models: () => models.current(),
@@ -199,6 +203,7 @@ export async function startNearlineService(
       // Plays first (the batch in progress finishes and commits), then what serves them.
       await consumer.stop();
       await switcher.stop();
+      await catalogFollower.stop();
       cacheRepair.stop();
       await lag.stop();
     },

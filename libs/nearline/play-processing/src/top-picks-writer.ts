@@ -28,6 +28,8 @@ export class TopPicksWriter {
       lists: ListStore;
       logger: Logger;
       foldIns: Counter;
+      /** Whether a title may be shown now; titles it refuses are left out of the list. */
+      shows?: (itemId: string) => boolean;
     },
   ) {}
 
@@ -71,9 +73,21 @@ export class TopPicksWriter {
         this.deps.foldIns.inc({ registration: champion.registration, outcome: 'no-known-titles' });
         continue;
       }
-      picks.push({ champion, list });
+      picks.push({ champion, list: this.shown(list) });
     }
     return picks;
+  }
+
+  private shown(list: ScoredList): ScoredList {
+    const shows = this.deps.shows;
+    if (!shows || list.itemIds.every((id) => shows(id))) return list;
+    const kept: ScoredList = { itemIds: [], scores: [] };
+    list.itemIds.forEach((id, i) => {
+      if (!shows(id)) return;
+      kept.itemIds.push(id);
+      kept.scores.push(list.scores[i] ?? 0);
+    });
+    return kept;
   }
 
   /** After the Cassandra writes: the hot copies, and the fold-ins counted. */

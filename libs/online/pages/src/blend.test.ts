@@ -45,6 +45,31 @@ const list = (itemIds: string[]) => ({ itemIds, scores: itemIds.map((_, i) => it
 const ids = (rows: ReturnType<typeof blendPage>) => rows.map((r) => [r.id, r.items.map((i) => i.itemId)]);
 
 describe('blendPage', () => {
+  it('leaves a title that may not be shown out of every row, Continue watching included', () => {
+    const hidden = new Set(['a', 'e']);
+    const rows = blendPage(
+      input({
+        continueWatching: {
+          items: [
+            { itemId: 'a', score: 0.4 },
+            { itemId: 'b', score: 0.2 },
+          ],
+          source: 'signal:continue_watching',
+        },
+        topPicks: { list: list(['a', 'c', 'e', 'g']), source: 'memcached', personal: true },
+        trending: { list: list(['e', 'f']), source: 'memory:trending' },
+        shown: (itemId) => !hidden.has(itemId),
+      }),
+    );
+    const onPage = rows.flatMap((r) => r.items.map((i) => i.itemId));
+    assert.ok(onPage.length > 0);
+    assert.ok(!onPage.some((id) => hidden.has(id)), onPage.join());
+    assert.deepEqual(
+      rows.find((r) => r.id === 'continue-watching')?.items.map((i) => i.itemId),
+      ['b'],
+    );
+  });
+
   it('orders the rows and leaves out watched titles everywhere but Continue watching', () => {
     const rows = blendPage(
       input({

@@ -43,6 +43,11 @@ export interface BlendInput {
   affinities: AffinityTable;
   /** Genre → share of the member's recent plays. */
   taste: ReadonlyMap<string, number>;
+  /**
+   * Whether a title may be shown on this page (available now, in the request's region, not
+   * removed); a title it refuses is left out of every row, Continue watching included.
+   */
+  shown?: (itemId: string) => boolean;
 }
 
 /** A row that may go on the page: its header, and its candidates ranked only if it does. */
@@ -169,12 +174,16 @@ function* genreSpecs(input: BlendInput, ranker: Ranker): Generator<RowSpec> {
   }
 }
 
-/** Fills rows from their candidates: no watched title (but in Continue watching), no title twice. */
+/**
+ * Fills rows from their candidates: no watched title (but in Continue watching), no title twice, no
+ * title that may not be shown.
+ */
 function fillRow(spec: RowSpec, input: BlendInput, ranker: Ranker, onPage: Set<string>): PageRow | null {
   const items: RowItem[] = [];
   for (const { itemId, score } of spec.candidates()) {
     if (items.length >= input.itemsPerRow) break;
     if (onPage.has(itemId) || (!spec.keepWatched && input.watched.has(itemId))) continue;
+    if (input.shown && !input.shown(itemId)) continue;
     onPage.add(itemId);
     items.push({ itemId, title: ranker.titleOf(itemId), score: Math.round(score * 1e4) / 1e4 });
   }

@@ -1,4 +1,4 @@
-import { DEVICES, type CatalogItem, type Device, type ScoredList } from '@marquee/domain';
+import { DEVICES, isAvailable, type Device, type ScoredList, type StoredCatalogItem } from '@marquee/domain';
 import {
   AFFINITIES_LIST,
   GLOBAL_MEMBER,
@@ -57,7 +57,8 @@ type Part = 'catalog' | 'popular' | 'affinities' | 'variants' | 'champions' | 't
  * reload keeps the previous data and is retried on the next round.
  */
 export class ReferenceData {
-  catalog: ReadonlyMap<string, CatalogItem> = new Map();
+  /** Every stored title, removed ones included (they title history; `shows` hides them). */
+  catalog: ReadonlyMap<string, StoredCatalogItem> = new Map();
   /** Titles of each genre, most popular first. */
   titlesByGenre: ReadonlyMap<string, readonly string[]> = new Map();
   popular: MemoryList | null = null;
@@ -81,6 +82,29 @@ export class ReferenceData {
 
   get popularListName(): string {
     return this.popularName;
+  }
+
+  /**
+   * Whether a title may be shown at `at` (in `region` when the request names one): removed and
+   * unavailable titles are not. A title this instance has not loaded yet is shown: an empty or stale
+   * catalog must not empty every page.
+   */
+  shows(itemId: string, at: Date | number, region?: string): boolean {
+    const item = this.catalog.get(itemId);
+    return item === undefined || isAvailable(item, at, region);
+  }
+
+  /** Titles were announced on `catalog.updated`: reload just those (a failure waits for the refresh). */
+  async onCatalogUpdated(itemIds: readonly string[]): Promise<void> {
+    const reloaded = await this.attempt('catalog', async () => {
+      const catalog = new Map(this.catalog);
+      for (let i = 0; i < itemIds.length; i += 100) {
+        const found = await this.deps.catalog.getMany(itemIds.slice(i, i + 100));
+        for (const [id, item] of found) catalog.set(id, item);
+      }
+      this.catalog = catalog;
+    });
+    if (reloaded) this.indexGenres();
   }
 
   /** The champion version of a variant's list, as last loaded or announced. */
@@ -182,6 +206,7 @@ export class ReferenceData {
     this.popular?.list.itemIds.forEach((id, i) => rank.set(id, i));
     const byGenre = new Map<string, string[]>();
     for (const item of this.catalog.values()) {
+      if (item.removedAt !== undefined) continue;
       for (const genre of item.genres) {
         let titles = byGenre.get(genre);
         if (!titles) byGenre.set(genre, (titles = []));

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { PublishedResult } from '@marquee/domain';
-import type { Topics } from '@marquee/kafka';
+import { decodeCatalogUpdate, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 
 export interface TopicListener {
@@ -98,6 +98,27 @@ export function listenToMemberUpdates(options: {
     onMessage: ({ members }) => {
       if (!Array.isArray(members)) return;
       for (const memberId of members) if (typeof memberId === 'string') options.onMember(memberId);
+    },
+  });
+}
+
+/**
+ * Follows `catalog.updated`: titles were added, changed or removed, so this instance reloads them
+ * and pages it keeps in memory are blended afresh (a removed title leaves every page within seconds).
+ */
+export function listenToCatalogUpdates(options: {
+  kafka: Kafka;
+  topics: Topics;
+  groupId: string;
+  logger: Logger;
+  onTitles: (itemIds: string[]) => Promise<void>;
+}): Promise<TopicListener> {
+  return listen<unknown>({
+    ...options,
+    topic: options.topics.catalogUpdated.name,
+    onMessage: async (value) => {
+      const itemIds = decodeCatalogUpdate(value);
+      if (itemIds && itemIds.length > 0) await options.onTitles(itemIds);
     },
   });
 }

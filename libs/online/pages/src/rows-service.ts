@@ -53,6 +53,8 @@ export interface PageRequest {
   rows: number;
   itemsPerRow: number;
   timeZone?: string;
+  /** ISO 3166-1 alpha-2: titles not licensed there are left out. */
+  region?: string;
   now?: Date;
 }
 
@@ -182,7 +184,7 @@ export class RowsService {
     const { memberId } = request;
     const now = request.now ?? new Date();
     const context = pageContext(request.device, now, request.timeZone);
-    const pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}`;
+    const pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}|${request.region ?? ''}`;
     const kept = this.nearCache.servable(memberId, pageKey, now.getTime());
     if (kept) {
       // A page past its time is served once more while the next one is blended off the request;
@@ -240,6 +242,7 @@ export class RowsService {
       titlesByGenre: this.deps.reference.titlesByGenre,
       affinities: this.deps.reference.affinities,
       taste: this.sources.taste(recent),
+      shown: (itemId) => this.deps.reference.shows(itemId, now, request.region),
     };
     const rows = blendPage(input);
     const degraded = fallbacks.notes.length > 0;
@@ -271,10 +274,12 @@ export class RowsService {
   async recommendations(memberId: string, k: number): Promise<RecommendationsPage> {
     const variant = this.variantOf(memberId);
     const title = (itemId: string) => this.deps.reference.catalog.get(itemId)?.title ?? itemId;
+    const now = Date.now();
     const shape = (list: ScoredList) =>
       list.itemIds
-        .slice(0, k)
-        .map((itemId, i) => ({ itemId, title: title(itemId), score: list.scores[i] ?? 0 }));
+        .map((itemId, i) => ({ itemId, title: title(itemId), score: list.scores[i] ?? 0 }))
+        .filter(({ itemId }) => this.deps.reference.shows(itemId, now))
+        .slice(0, k);
     const popular = this.deps.reference.popular;
     if (variant.name !== CONTROL) {
       const deadline = new Deadline(this.deadlineMs);

@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type {
   BlobStore,
+  CatalogRepository,
   ListStore,
   ListsRepository,
   ModelsRepository,
@@ -37,6 +38,8 @@ export interface TrainingActivityDeps {
   topics: Topics;
   logger: Logger;
   evaluator: HoldoutEvaluator;
+  /** Unavailable titles are left out of scored lists (all titles are kept without it). */
+  catalog?: CatalogRepository;
 }
 
 /** The training pipeline's activities: snapshot → train → evaluate → gate → score shards → publish. */

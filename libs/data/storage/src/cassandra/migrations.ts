@@ -137,6 +137,17 @@ export const MIGRATIONS: Migration[] = [
     // Nothing writes or reads it any more; a nearline older than that change must be stopped first.
     statements: [`DROP TABLE IF EXISTS plays_processed`],
   },
+  {
+    version: 9,
+    name: 'catalog: maturity rating, availability (regions, window), artwork, removal mark',
+    statements: [
+      // A removed title keeps its row: plays of it stay history, and readers hide it by removed_at.
+      `ALTER TABLE catalog_items ADD IF NOT EXISTS (
+         maturity_rating text, regions list<text>, available_from timestamp, available_until timestamp,
+         artwork_url text, removed_at timestamp, updated_at timestamp
+       )`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

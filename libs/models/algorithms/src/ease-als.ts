@@ -16,7 +16,7 @@ export const easeAlsParams = z
     alpha: z.number().positive().max(1e6).default(0.4),
     iterations: z.number().int().min(1).max(1000).default(30),
     /** ALS's share of a title's blended score; EASE has the rest. */
-    weight: z.number().min(0).max(1).default(0.5),
+    weight: z.number().min(0).max(1).default(0.4),
     /** Titles taken from each model's top list per member before blending. */
     candidates: z.number().int().min(1).max(10_000).default(100),
   })

@@ -137,6 +137,14 @@ export const MIGRATIONS: Migration[] = [
     // Nothing writes or reads it any more; a nearline older than that change must be stopped first.
     statements: [`DROP TABLE IF EXISTS plays_processed`],
   },
+  {
+    version: 9,
+    name: 'hyperparameter search: a registration asks for it, a model records its trials',
+    statements: [
+      `ALTER TABLE registrations ADD IF NOT EXISTS (tune text, retune_every int)`,
+      `ALTER TABLE models ADD IF NOT EXISTS tuning text`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

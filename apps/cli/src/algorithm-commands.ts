@@ -102,6 +102,7 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
       }) => {
         const c = config();
         const params = parseJsonFlag('--params', opts.params);
+        const tune = opts.tune ? parseJsonFlag('--tune', opts.tune) : undefined;
         const registry = await connectRegistry(c);
         try {
           const registration = await registerAlgorithm(
@@ -119,7 +120,7 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
               k: opts.k,
               gateMetric: opts.gateMetric,
               gateTolerance: opts.gateTolerance,
-              ...(opts.tune ? { tune: parseJsonFlag('--tune', opts.tune) as { trials: number } } : {}),
+              ...(tune ? { tune: tune as { trials: number } } : {}),
               ...(opts.retuneEvery ? { retuneEvery: opts.retuneEvery } : {}),
             },
           );

@@ -79,9 +79,17 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
       positiveNumber,
       0.02,
     )
+    .option('--tune <json>', 'search params before training, e.g. \'{"trials": 40}\' (and "seed")')
+    .option(
+      '--retune-every <runs>',
+      'search again every this many runs (default: reuse the last search)',
+      positiveInt(1000),
+    )
     .option('--json', 'print one JSON object')
     .action(
       async (opts: {
+        tune?: string;
+        retuneEvery?: number;
         name: string;
         algorithm: string;
         params: string;
@@ -94,6 +102,7 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
       }) => {
         const c = config();
         const params = parseJsonFlag('--params', opts.params);
+        const tune = opts.tune ? parseJsonFlag('--tune', opts.tune) : undefined;
         const registry = await connectRegistry(c);
         try {
           const registration = await registerAlgorithm(
@@ -111,12 +120,20 @@ export function registerAlgorithmCommands(program: Command, config: () => Marque
               k: opts.k,
               gateMetric: opts.gateMetric,
               gateTolerance: opts.gateTolerance,
+              ...(tune ? { tune: tune as { trials: number } } : {}),
+              ...(opts.retuneEvery ? { retuneEvery: opts.retuneEvery } : {}),
             },
           );
           if (opts.json) console.log(JSON.stringify(registration));
           else
             console.log(
-              `registered ${registration.name}: ${registration.algorithm} ${JSON.stringify(registration.params)}, schedule ${registration.schedule} (Temporal schedule train-${registration.name}), traffic ${registration.traffic}`,
+              `registered ${registration.name}: ${registration.algorithm} ${JSON.stringify(registration.params)}, schedule ${registration.schedule} (Temporal schedule train-${registration.name}), traffic ${registration.traffic}` +
+                (registration.tune
+                  ? `, tuned with ${registration.tune.trials} trials` +
+                    (registration.retuneEvery
+                      ? `, searched again every ${registration.retuneEvery} runs`
+                      : '')
+                  : ''),
             );
         } finally {
           await registry.close();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { algorithmNames } from '@marquee/algorithms';
 import { ValidationError } from '@marquee/domain';
 import { evaluateAlgorithms, loadMovieLens, type AlgorithmSpec } from '@marquee/evaluation';
+import { runTunedEval } from './tune-eval';
 import { syntheticRatings } from '@marquee/synthetic';
 import { positiveInt } from './options';
 
@@ -34,6 +35,16 @@ function parseAlgorithms(value: string): AlgorithmSpec[] {
   return specs;
 }
 
+interface EvalFlags {
+  data: string;
+  algorithms?: string;
+  k: number;
+  seed: number;
+  json?: boolean;
+  tune?: boolean;
+  trials: number;
+}
+
 export function registerEvalCommands(program: Command): void {
   program
     .command('eval')
@@ -51,7 +62,9 @@ export function registerEvalCommands(program: Command): void {
     .option('--k <n>', 'list length scored', positiveInt(1000), 10)
     .option('--seed <n>', 'split seed', (v) => positiveInt(0xffffffff)(v), 42)
     .option('--json', 'print one JSON object')
-    .action(async (opts: { data: string; algorithms?: string; k: number; seed: number; json?: boolean }) => {
+    .option('--tune', "search each algorithm's params on a validation split of the training part first")
+    .option('--trials <n>', 'trials per algorithm with --tune', positiveInt(1000), 20)
+    .action(async (opts: EvalFlags) => {
       const algorithms = opts.algorithms
         ? parseAlgorithms(opts.algorithms)
         : algorithmNames().map((name) => ({ name }));
@@ -66,6 +79,7 @@ export function registerEvalCommands(program: Command): void {
               now: new Date('2026-01-01T00:00:00Z'),
             })
           : await loadMovieLens(opts.data);
+      if (opts.tune) return runTunedEval(dataset, algorithms, opts);
       const report = await evaluateAlgorithms({
         dataset,
         algorithms,

@@ -3,7 +3,14 @@ import type { Client } from 'cassandra-driver';
 import type { MarqueeConfig } from '@marquee/config';
 import { ValidationError } from '@marquee/domain';
 import { createLogger } from '@marquee/observability';
-import { connectTemporal, describeRun, listRuns, rollbackList } from '@marquee/offline-client';
+import {
+  TRAINING_PIPELINE,
+  connectTemporal,
+  describeRun,
+  listRuns,
+  rollbackList,
+  type TrainingPipelineResult,
+} from '@marquee/offline-client';
 import {
   connectCassandra,
   openCache,
@@ -141,7 +148,13 @@ export function registerModelCommands(program: Command, config: () => MarqueeCon
       const temporal = await connectTemporal(config());
       try {
         const run = await describeRun(temporal.client, workflowId);
-        if (opts.json) return console.log(JSON.stringify(run));
+        // A training run's tune step: the params it chose and how (the trials are its runTrial steps).
+        const tuning =
+          run.type === TRAINING_PIPELINE && run.status === 'COMPLETED'
+            ? ((await temporal.client.workflow.getHandle(workflowId).result()) as TrainingPipelineResult)
+                .tuning
+            : undefined;
+        if (opts.json) return console.log(JSON.stringify({ ...run, ...(tuning ? { tuning } : {}) }));
         console.log(
           `${run.workflowId} (${run.type}) ${run.status}${run.durationMs !== undefined ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : ''}`,
         );
@@ -152,6 +165,11 @@ export function registerModelCommands(program: Command, config: () => MarqueeCon
           );
         }
         if (run.failure) console.log(`  failure: ${run.failure}`);
+        if (tuning)
+          console.log(
+            `  tuned: ${JSON.stringify(tuning.params)} (validation ${tuning.metric} ${tuning.validation.toFixed(4)}, ` +
+              (tuning.reusedFrom ? `reused from ${tuning.reusedFrom})` : `${tuning.trials} trials)`),
+          );
       } finally {
         await temporal.close();
       }

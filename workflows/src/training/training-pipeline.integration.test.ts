@@ -17,6 +17,7 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
   let announcements: PublishedResult[];
   const config = testConfig('marquee-test-training');
   const name = uniqueId('pop-').toLowerCase().slice(0, 30);
+  const tunedName = uniqueId('als-tuned-').toLowerCase().slice(0, 30);
   const deps = () => ({
     registrations: platform.registrations,
     temporal: env.client,
@@ -42,6 +43,7 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
 
   after(async () => {
     await unregisterAlgorithm(deps(), name).catch(() => undefined);
+    await unregisterAlgorithm(deps(), tunedName).catch(() => undefined);
     await harness.stop();
   });
 
@@ -135,6 +137,75 @@ describe('training pipeline (real Temporal, Cassandra, Kafka, memcached)', () =>
     );
     assert.equal(announced.algorithm, 'popularity');
     assert.ok(announced.counts.members >= 250);
+  });
+
+  it('a registration asking for tuning searches params in trial activities, records them, then reuses the choice', async () => {
+    await assert.rejects(
+      registerAlgorithm(deps(), {
+        name: tunedName,
+        algorithm: 'als',
+        schedule: '1d',
+        traffic: 0.05,
+        tune: { trials: 0 },
+        retuneEvery: 0,
+      }),
+      (error: unknown) => {
+        const issues = (error as ValidationError).issues.join('\n');
+        return /--tune\.trials/.test(issues) && /--retuneEvery/.test(issues);
+      },
+    );
+    await assert.rejects(
+      registerAlgorithm(deps(), {
+        name: tunedName,
+        algorithm: 'als',
+        schedule: '1d',
+        traffic: 0.05,
+        retuneEvery: 2,
+      }),
+      /--retune-every: needs --tune/,
+    );
+    const registration = await registerAlgorithm(deps(), {
+      name: tunedName,
+      algorithm: 'als',
+      params: { iterations: 6 },
+      schedule: '1d',
+      traffic: 0.05,
+      k: 20,
+      tune: { trials: 3 },
+      retuneEvery: 2,
+    });
+    assert.deepEqual(registration.tune, { trials: 3, seed: 42 });
+    assert.deepEqual((await platform.registrations.get(tunedName))?.retuneEvery, 2);
+
+    const train = async () => {
+      const workflowId = uniqueId(`train-${tunedName}-`);
+      const result = await env.client.workflow.execute(trainingPipeline, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId,
+        args: [{ registration: tunedName, k: 20, shardSize: 1000 }],
+      });
+      return { result, run: await describeRun(env.client, workflowId) };
+    };
+    const first = await train();
+    // Three trials at a third of the iterations, the best one again at all of them.
+    assert.equal(first.result.tuning?.trials, 4);
+    assert.equal(first.run.steps.filter((s) => s.activity === 'runTrial').length, 4);
+    assert.ok(first.run.steps.some((s) => s.activity === 'planTuning'));
+    const model = await platform.models.get(tunedName, first.result.version);
+    assert.equal(model?.tuning?.trials?.length, 4);
+    assert.deepEqual(model?.tuning?.best, first.result.tuning?.params);
+    assert.equal(model?.params['factors'], model?.tuning?.best['factors']);
+    assert.ok((model?.tuning?.trials ?? []).every((t) => t.value >= 0 && t.seconds >= 0));
+
+    const second = await train();
+    assert.equal(second.result.tuning?.reusedFrom, first.result.version);
+    assert.equal(second.result.tuning?.trials, 0);
+    assert.equal(second.run.steps.filter((s) => s.activity === 'runTrial').length, 0);
+    assert.deepEqual(second.result.tuning?.params, first.result.tuning?.params);
+
+    // retuneEvery 2: the run after one reuse searches again.
+    const third = await train();
+    assert.equal(third.result.tuning?.trials, 4);
   });
 
   it('the gate keeps a worse candidate from publishing and says why', async () => {

@@ -57,6 +57,8 @@ function mockActivities(overrides: Partial<TrainingActivities> = {}) {
       publishedAt: '2026-01-02T00:00:00.000Z',
     }),
     markModelFailed: async () => undefined,
+    planTuning: async () => ({ mode: 'none' }),
+    runTrial: async () => ({ value: 0, seconds: 0 }),
   };
   const merged = { ...defaults, ...overrides };
   const activities = Object.fromEntries(
@@ -205,4 +207,63 @@ describe('training pipeline workflow (time-skipping test server, mocked activiti
       assert.deepEqual(calls, {});
     });
   }
+
+  it('with tuning asked for, runs every trial as an activity, halves on the validation metric, trains the best', async () => {
+    // Nine trials: the value peaks at x = 5; the first rung trains with a third of the iterations.
+    const trials = Array.from({ length: 9 }, (_, x) => ({ x, iterations: 30 }));
+    const { activities, calls } = mockActivities({
+      planTuning: async () => ({ mode: 'search', metric: 'ndcg', trials, rungs: 2, eta: 3 }),
+      runTrial: async (input) => ({
+        value: 1 - Math.abs((input.params['x'] as number) - 5) / 10 + input.fraction / 100,
+        seconds: 2,
+      }),
+    });
+    const result = await run({ registration: 'als-64' }, activities);
+    const ran = calls.runTrial as Array<{ params: { x: number }; fraction: number; metric: string }>;
+    assert.equal(ran.length, 9 + 3);
+    assert.deepEqual(
+      ran
+        .filter((t) => t.fraction === 1)
+        .map((t) => t.params.x)
+        .sort(),
+      [4, 5, 6],
+      'the best third goes on to the full budget',
+    );
+    assert.ok(ran.slice(0, 9).every((t) => Math.abs(t.fraction - 1 / 3) < 1e-12 && t.metric === 'ndcg'));
+    const [trained] = calls.trainModel as Array<{
+      tuning: { best: { x: number }; trials: unknown[]; seconds: number };
+    }>;
+    assert.equal(trained?.tuning.best.x, 5);
+    assert.equal(trained?.tuning.trials.length, 12);
+    assert.equal(trained?.tuning.seconds, 24);
+    assert.deepEqual(result.tuning, {
+      metric: 'ndcg',
+      params: { x: 5, iterations: 30 },
+      validation: 1.01,
+      trials: 12,
+    });
+  });
+
+  it('reuses the last search when the plan says so: no trial runs, training gets the earlier choice', async () => {
+    const tuning = { metric: 'ndcg', best: { factors: 128 }, validation: 0.3, reusedFrom: 'v1' };
+    const { activities, calls } = mockActivities({ planTuning: async () => ({ mode: 'reuse', tuning }) });
+    const result = await run({ registration: 'als-64' }, activities);
+    assert.equal(calls.runTrial, undefined);
+    assert.deepEqual((calls.trainModel as Array<{ tuning: unknown }>)[0]?.tuning, tuning);
+    assert.deepEqual(result.tuning, {
+      metric: 'ndcg',
+      params: { factors: 128 },
+      validation: 0.3,
+      trials: 0,
+      reusedFrom: 'v1',
+    });
+  });
+
+  it('without tuning, trains the registration as is', async () => {
+    const { activities, calls } = mockActivities();
+    const result = await run({ registration: 'als-64' }, activities);
+    assert.equal(calls.runTrial, undefined);
+    assert.equal((calls.trainModel as Array<{ tuning?: unknown }>)[0]?.tuning, undefined);
+    assert.equal(result.tuning, undefined);
+  });
 });

@@ -1,6 +1,11 @@
 import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
-import type { ShardResult, TrainingPipelineInput, TrainingPipelineResult } from '@marquee/offline-client';
-import type { createTrainingActivities } from './activities';
+import type {
+  ShardResult,
+  TrainingPipelineInput,
+  TrainingPipelineResult,
+  TuningSummary,
+} from '@marquee/offline-client';
+import type { createTrainingActivities, ModelTuning, SnapshotRef, TunePlan, TuningTrial } from './activities';
 import { versionFor } from '../version';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
@@ -26,11 +31,15 @@ const scoring = proxyActivities<TrainingActivities>({
   retry,
 });
 
+/** Trials in flight at once: each is one activity, spread over the workers. */
+const TRIALS_IN_FLIGHT = 4;
+
 /** Parallel shards in flight at once: enough to keep every worker busy without flooding the queue. */
 const SHARDS_IN_FLIGHT = 8;
 
 /**
- * One registered algorithm's offline pipeline: snapshot interactions → train → evaluate on a holdout →
+ * One registered algorithm's offline pipeline: snapshot interactions → tune (when the registration
+ * asks for it) → train → evaluate on a holdout →
  * gate against the champion → batch-score every member in shards → publish. Publishing is the last
  * step, so a failed or gated run leaves the champion untouched.
  */
@@ -50,10 +59,24 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
   const registration = input.registration;
   try {
     const snapshot = await heavy.snapshotInteractions({ workflowId: info.workflowId });
-    const trained = await heavy.trainModel({ registration, version, snapshot, workflowId: info.workflowId });
+    const plan = await quick.planTuning({ registration });
+    const tuning =
+      plan.mode === 'search'
+        ? await search(registration, snapshot, plan)
+        : plan.mode === 'reuse'
+          ? plan.tuning
+          : undefined;
+    const trained = await heavy.trainModel({
+      registration,
+      version,
+      snapshot,
+      workflowId: info.workflowId,
+      ...(tuning ? { tuning } : {}),
+    });
     const metrics = await heavy.evaluateModel({ trained, snapshot, k: Math.min(k, 10) });
     const gate = await quick.gateModel({ registration, version, metrics });
-    if (!gate.publish) return { registration, version, metrics, gate, published: null };
+    const tuned = tuning ? { tuning: summaryOf(tuning) } : {};
+    if (!gate.publish) return { registration, version, metrics, gate, published: null, ...tuned };
 
     const shards: ShardResult[] = [];
     const ranges = shardRanges(snapshot.window.members, shardSize);
@@ -84,11 +107,56 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
       metrics,
       items: snapshot.window.items,
     });
-    return { registration, version, metrics, gate, published };
+    return { registration, version, metrics, gate, published, ...tuned };
   } catch (error) {
     await quick.markModelFailed({ registration, version, reason: causeOf(error) });
     throw error;
   }
+}
+
+/**
+ * Successive halving over the planned trials, one activity per trial, TRIALS_IN_FLIGHT at a time:
+ * every trial trains with 1 / eta^(rungs-1) of its budget, the best 1 / eta go on with eta times
+ * more, and the last rung trains fully; the best of the last rung is the choice.
+ */
+async function search(
+  registration: string,
+  snapshot: SnapshotRef,
+  plan: Extract<TunePlan, { mode: 'search' }>,
+): Promise<ModelTuning> {
+  const trials: TuningTrial[] = [];
+  let survivors = plan.trials;
+  let ranked: TuningTrial[] = [];
+  for (let rung = 0; rung < plan.rungs; rung++) {
+    const fraction = plan.eta ** (rung - (plan.rungs - 1));
+    const scored: TuningTrial[] = [];
+    for (let i = 0; i < survivors.length; i += TRIALS_IN_FLIGHT) {
+      const wave = survivors.slice(i, i + TRIALS_IN_FLIGHT);
+      const results = await Promise.all(
+        wave.map((params) =>
+          heavy.runTrial({ registration, snapshot, params, fraction, metric: plan.metric }),
+        ),
+      );
+      results.forEach((r, j) => scored.push({ params: wave[j] as Record<string, unknown>, fraction, ...r }));
+    }
+    trials.push(...scored);
+    // Stable sort: ties keep the earlier trial.
+    ranked = [...scored].sort((a, b) => b.value - a.value);
+    survivors = ranked.slice(0, Math.max(1, Math.ceil(scored.length / plan.eta))).map((t) => t.params);
+  }
+  const best = ranked[0] as TuningTrial;
+  const seconds = trials.reduce((sum, t) => sum + t.seconds, 0);
+  return { metric: plan.metric, best: best.params, validation: best.value, trials, seconds };
+}
+
+function summaryOf(tuning: ModelTuning): TuningSummary {
+  return {
+    metric: tuning.metric,
+    params: tuning.best,
+    validation: tuning.validation,
+    trials: tuning.trials?.length ?? 0,
+    ...(tuning.reusedFrom ? { reusedFrom: tuning.reusedFrom } : {}),
+  };
 }
 
 /** Member rows [start, end) of each shard. */

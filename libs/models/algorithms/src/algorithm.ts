@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { InteractionMatrix } from './matrix';
+import type { SearchSpace } from './search-spaces';
 
 export interface TrainProgress {
   /** What is running ("iteration", "gram", "epoch"), how far, and a metric when there is one. */
@@ -40,6 +41,8 @@ export interface Algorithm<P = unknown, M extends TrainedModel = TrainedModel> {
   description: string;
   /** Validates and fills defaults; unknown keys are errors. */
   params: z.ZodType<P>;
+  /** Where hyperparameter search looks; built-ins have theirs in search-spaces.ts. */
+  searchSpace?: SearchSpace;
   train(data: InteractionMatrix, params: P, context?: TrainContext): Promise<M>;
   /**
    * Scores the whole catalog for `users` (row indices of `seen`, aligned with the model's users)

@@ -129,10 +129,10 @@ describe('als', () => {
     const unknown = alsParams.safeParse({ factor: 10 });
     assert.match(unknown.error?.issues[0]?.message ?? '', /factor/);
     assert.deepEqual(alsParams.parse({}), {
-      factors: 100,
-      iterations: 15,
-      regularization: 0.01,
-      alpha: 1,
+      factors: 128,
+      iterations: 30,
+      regularization: 20,
+      alpha: 0.4,
       cgSteps: 3,
       seed: 1,
       computeLoss: false,

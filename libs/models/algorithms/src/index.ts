@@ -10,6 +10,8 @@ export * from './als';
 export * from './ease';
 export * from './item-knn';
 export * from './bpr';
+export * from './ease-als';
 export * from './registry';
 export * from './affinities';
 export * from './random';
+export * from './search-spaces';

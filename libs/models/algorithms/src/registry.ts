@@ -4,6 +4,7 @@ import { als } from './als';
 import { ease } from './ease';
 import { itemKnn } from './item-knn';
 import { bpr } from './bpr';
+import { easeAls } from './ease-als';
 
 /**
  * Built-in algorithms by name. An experimenter adds one by writing a module that implements
@@ -37,3 +38,4 @@ registerAlgorithm(als);
 registerAlgorithm(ease);
 registerAlgorithm(itemKnn);
 registerAlgorithm(bpr);
+registerAlgorithm(easeAls);

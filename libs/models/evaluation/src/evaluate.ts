@@ -3,7 +3,7 @@ import { z } from 'zod';
 import {
   algorithmNames,
   getAlgorithm,
-  type Algorithm,
+  type AnyAlgorithm,
   type InteractionMatrix,
   type TrainedModel,
   type TrainProgress,
@@ -112,10 +112,9 @@ export async function evaluateAlgorithms(options: EvaluateOptions): Promise<Eval
   return { dataset: summarize(options.dataset), protocol, k, results };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyAlgorithm = Algorithm<any, any>;
-
-function resolveAlgorithms(specs: AlgorithmSpec[]): Array<{ algorithm: AnyAlgorithm; params: unknown }> {
+export function resolveAlgorithms(
+  specs: AlgorithmSpec[],
+): Array<{ algorithm: AnyAlgorithm; params: unknown }> {
   if (specs.length === 0)
     throw new ValidationError(
       [`algorithms: name at least one; known: ${algorithmNames().join(', ')}`],
@@ -134,7 +133,7 @@ function resolveAlgorithms(specs: AlgorithmSpec[]): Array<{ algorithm: AnyAlgori
 }
 
 /** Top-k lists of `members` (training member indices), RECOMMEND_BATCH members per call. */
-function recommendAll(
+export function recommendAll(
   algorithm: AnyAlgorithm,
   model: TrainedModel,
   seen: InteractionMatrix,

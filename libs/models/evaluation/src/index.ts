@@ -6,3 +6,4 @@ export * from './loaders';
 export * from './movielens-catalog';
 export * from './train-test';
 export * from './evaluate';
+export * from './tune';

@@ -32,12 +32,25 @@ export interface ShardResult {
   checksum: string;
 }
 
+/** The tune step's choice: the params searched now (over `trials`) or reused from an earlier version. */
+export interface TuningSummary {
+  metric: string;
+  params: Record<string, unknown>;
+  /** The chosen params' metric on the validation split. */
+  validation: number;
+  /** Trials run by this run; 0 when it reused `reusedFrom`'s choice. */
+  trials: number;
+  reusedFrom?: string;
+}
+
 export interface TrainingPipelineResult {
   registration: string;
   version: string;
   metrics: Record<string, number>;
   gate: GateDecision;
   published: PublishedResult | null;
+  /** Present when the registration asks for tuning. */
+  tuning?: TuningSummary;
 }
 
 export interface PopularityPipelineInput {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import { getAlgorithm } from '@marquee/algorithms';
+import { getAlgorithm, searchSpaceOf } from '@marquee/algorithms';
 import type { Registration, RegistrationsRepository } from '@marquee/storage';
 import { ValidationError, formatIssues } from '@marquee/domain';
 import { validateTraffic } from '@marquee/experiments';
@@ -20,6 +20,16 @@ export const registrationInput = z
     k: z.number().int().min(1).max(1000).default(100),
     gateMetric: z.enum(GATE_METRICS).default('ndcg'),
     gateTolerance: z.number().min(0).max(1).default(0.02),
+    /** Search the algorithm's params before training (`--tune '{"trials": 40}'`). */
+    tune: z
+      .object({
+        trials: z.number().int().min(1).max(500),
+        seed: z.number().int().min(0).max(0xffffffff).default(42),
+      })
+      .strict()
+      .optional(),
+    /** Search again every this many runs; otherwise retrains reuse the last search's params. */
+    retuneEvery: z.number().int().min(1).max(1000).optional(),
   })
   .strict();
 
@@ -43,6 +53,8 @@ export async function registerAlgorithm(
     const checked = algorithm.params.safeParse(raw.params ?? {});
     if (checked.success) params = checked.data as Record<string, unknown>;
     else issues.push(...formatIssues(checked.error).map((i) => `--params ${i}`));
+    if (raw.tune && !searchSpaceOf(raw.algorithm))
+      issues.push(`--tune: algorithm '${raw.algorithm}' has no search space, so there is nothing to tune`);
   } catch (error) {
     issues.push(`--algorithm: ${(error as Error).message}`);
   }
@@ -51,6 +63,7 @@ export async function registerAlgorithm(
   } catch (error) {
     issues.push((error as Error).message);
   }
+  if (raw.retuneEvery !== undefined && !raw.tune) issues.push('--retune-every: needs --tune');
   if (parsed.success) {
     const others = (await deps.registrations.list()).filter((r) => r.name !== parsed.data.name);
     try {
@@ -65,8 +78,11 @@ export async function registerAlgorithm(
   if (issues.length > 0 || !parsed.success) throw new ValidationError(issues, 'registration');
   const input = parsed.data;
   const existing = await deps.registrations.get(input.name);
+  const { tune, retuneEvery, ...rest } = input;
   const registration: Registration = {
-    ...input,
+    ...rest,
+    tune: tune ?? null,
+    retuneEvery: retuneEvery ?? null,
     params,
     createdAt: existing?.createdAt ?? new Date(),
     updatedAt: new Date(),

@@ -18,9 +18,12 @@ import { markFailedActivities, publishActivities } from './publish';
 import { scoreActivities } from './score';
 import { snapshotActivities } from './snapshot';
 import { trainActivities } from './train';
+import { tuneActivities } from './tune';
 
 export type { SnapshotRef, TrainedRef } from './refs';
 export type { TrainInput } from './train';
+export type { TunePlan, TrialInput, TrialResult } from './tune';
+export type { ModelTuning, TuningTrial } from '@marquee/storage';
 export type { ShardInput } from './score';
 export type { PublishModelInput } from './publish';
 
@@ -42,12 +45,13 @@ export interface TrainingActivityDeps {
   catalog?: CatalogRepository;
 }
 
-/** The training pipeline's activities: snapshot → train → evaluate → gate → score shards → publish. */
+/** The training pipeline's activities: snapshot → tune → train → evaluate → gate → score shards → publish. */
 export function createTrainingActivities(deps: TrainingActivityDeps) {
   // One per worker: the shards of a run load the snapshot and the model once.
   const artifacts = new Artifacts(deps.blobs);
   return {
     ...snapshotActivities(deps),
+    ...tuneActivities(deps, artifacts),
     ...trainActivities(deps, artifacts),
     ...evaluateActivities(deps, artifacts),
     ...gateActivities(deps),

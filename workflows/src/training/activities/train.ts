@@ -1,4 +1,4 @@
-import type { BlobStore, ModelsRepository, RegistrationsRepository } from '@marquee/storage';
+import type { BlobStore, ModelTuning, ModelsRepository, RegistrationsRepository } from '@marquee/storage';
 import type { Logger } from '@marquee/observability';
 import { cancellation, heartbeat } from '../../activity-context';
 import type { HoldoutEvaluator } from '../holdout';
@@ -13,6 +13,8 @@ export interface TrainInput {
   version: string;
   snapshot: SnapshotRef;
   workflowId: string;
+  /** The tune step's choice, merged over the registration's params and recorded with the model. */
+  tuning?: ModelTuning;
 }
 
 export interface TrainDeps {
@@ -29,7 +31,8 @@ export function trainActivities(deps: TrainDeps, artifacts: Artifacts) {
     async trainModel(input: TrainInput): Promise<TrainedRef> {
       const registration = await registrationOf(deps.registrations, input.registration);
       const algorithm = algorithmOf(registration.algorithm);
-      const params = parseParams(algorithm, registration.params);
+      const params = parseParams(algorithm, { ...registration.params, ...input.tuning?.best });
+      const tuning = input.tuning ? { tuning: input.tuning } : {};
       const { matrix } = await artifacts.snapshot(input.snapshot.blobId);
       const { train } = deps.evaluator.split(matrix);
       await deps.models.save({
@@ -43,6 +46,7 @@ export function trainActivities(deps: TrainDeps, artifacts: Artifacts) {
         status: 'training',
         reason: '',
         workflowId: input.workflowId,
+        ...tuning,
         createdAt: new Date(),
         updatedAt: new Date(),
       });
@@ -77,6 +81,7 @@ export function trainActivities(deps: TrainDeps, artifacts: Artifacts) {
         status: 'candidate',
         reason: 'trained; awaiting evaluation',
         workflowId: input.workflowId,
+        ...tuning,
         createdAt: new Date(),
         updatedAt: new Date(),
       });

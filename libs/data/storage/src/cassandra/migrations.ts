@@ -148,6 +148,14 @@ export const MIGRATIONS: Migration[] = [
        )`,
     ],
   },
+  {
+    version: 10,
+    name: 'hyperparameter search: a registration asks for it, a model records its trials',
+    statements: [
+      `ALTER TABLE registrations ADD IF NOT EXISTS (tune text, retune_every int)`,
+      `ALTER TABLE models ADD IF NOT EXISTS tuning text`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

@@ -2,6 +2,27 @@ import type { Client } from 'cassandra-driver';
 
 export type ModelStatus = 'training' | 'candidate' | 'champion' | 'rejected' | 'retired' | 'failed';
 
+/** One trial of a search: params, the share of the budget it trained with, its validation metric. */
+export interface TuningTrial {
+  params: Record<string, unknown>;
+  fraction: number;
+  value: number;
+  seconds: number;
+}
+
+/** How a model's params were chosen: searched now (with its trials) or reused from an earlier search. */
+export interface ModelTuning {
+  metric: string;
+  /** The params the search chose (merged into the model's params). */
+  best: Record<string, unknown>;
+  /** The best trial's metric on the validation split. */
+  validation: number;
+  /** Present when this run searched; absent when it reused `reusedFrom`'s choice. */
+  trials?: TuningTrial[];
+  seconds?: number;
+  reusedFrom?: string;
+}
+
 export interface ModelRecord {
   registration: string;
   version: string;
@@ -13,6 +34,8 @@ export interface ModelRecord {
   status: ModelStatus;
   reason: string;
   workflowId: string;
+  /** Set when the registration asked for hyperparameter search. */
+  tuning?: ModelTuning | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,6 +52,7 @@ function toRecord(row: Record<string, unknown>): ModelRecord {
     status: row['status'] as ModelStatus,
     reason: (row['reason'] as string | null) ?? '',
     workflowId: (row['workflow_id'] as string | null) ?? '',
+    tuning: row['tuning'] ? (JSON.parse(row['tuning'] as string) as ModelTuning) : null,
     createdAt: row['created_at'] as Date,
     updatedAt: row['updated_at'] as Date,
   };
@@ -41,7 +65,7 @@ export class ModelsRepository {
   async save(model: ModelRecord): Promise<void> {
     await this.client.execute(
       `INSERT INTO models (registration, version, algorithm, params, data_window, metrics, artifact, status, reason,
-         workflow_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         workflow_id, tuning, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         model.registration,
         model.version,
@@ -53,6 +77,7 @@ export class ModelsRepository {
         model.status,
         model.reason,
         model.workflowId,
+        model.tuning ? JSON.stringify(model.tuning) : null,
         model.createdAt,
         model.updatedAt,
       ],

@@ -1,5 +1,13 @@
 import type { Client } from 'cassandra-driver';
 
+/** How a registration's pipeline searches params before training. */
+export interface TuneRequest {
+  /** Trials drawn from the algorithm's search space. */
+  trials: number;
+  /** Seeds the trials' params, so a search repeats. */
+  seed: number;
+}
+
 /** An experimenter's registered algorithm: what to train, how often, and its share of traffic. */
 export interface Registration {
   name: string;
@@ -10,6 +18,10 @@ export interface Registration {
   k: number;
   gateMetric: string;
   gateTolerance: number;
+  /** Hyperparameter search before training, when asked for (`--tune`). */
+  tune?: TuneRequest | null;
+  /** Runs between searches; without it a retrain reuses the last best params. */
+  retuneEvery?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -24,6 +36,8 @@ function toRegistration(row: Record<string, unknown>): Registration {
     k: row['k'] as number,
     gateMetric: row['gate_metric'] as string,
     gateTolerance: row['gate_tolerance'] as number,
+    tune: row['tune'] ? (JSON.parse(row['tune'] as string) as TuneRequest) : null,
+    retuneEvery: (row['retune_every'] as number | null) ?? null,
     createdAt: row['created_at'] as Date,
     updatedAt: row['updated_at'] as Date,
   };
@@ -34,8 +48,9 @@ export class RegistrationsRepository {
 
   async save(registration: Registration): Promise<void> {
     await this.client.execute(
-      `INSERT INTO registrations (name, algorithm, params, schedule, traffic, k, gate_metric, gate_tolerance, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO registrations (name, algorithm, params, schedule, traffic, k, gate_metric, gate_tolerance, tune, retune_every,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         registration.name,
         registration.algorithm,
@@ -45,6 +60,8 @@ export class RegistrationsRepository {
         registration.k,
         registration.gateMetric,
         registration.gateTolerance,
+        registration.tune ? JSON.stringify(registration.tune) : null,
+        registration.retuneEvery ?? null,
         registration.createdAt,
         registration.updatedAt,
       ],

@@ -8,6 +8,7 @@ import { Cache } from '@marquee/storage';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
 import type { OnlineClients } from './clients/clients.module';
+import { RouteMethods } from './common/filters/route-methods';
 import { setupOpenApi } from './common/openapi';
 import { defaultOnlineOptions, type OnlineOptions } from './online-options';
 import { observeCache, observeRequests } from './ops/metrics';
@@ -40,6 +41,8 @@ export async function createOnlineApp(settings: OnlineAppSettings): Promise<Nest
   const admin = app.get(AdminService);
   await runtime.start();
   const fastify = app.getHttpAdapter().getInstance();
+  // Before any route is registered (the document's here, the controllers' on init): 405 needs them all.
+  app.get(RouteMethods).collectFrom(fastify);
   observeRequests(fastify, registry);
   observeCache(registry, app.get(Cache));
   setupOpenApi(app);

@@ -363,6 +363,10 @@ describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
     assert.equal(plays.status, 405);
     assert.equal(plays.headers.get('allow'), 'POST');
     assert.equal((await fetch(`${base}/v1/plays`, { method: 'PUT' })).status, 405);
+    // Answered before the body is read: QUERY without a content type is a 405, not a 400.
+    const query = await fetch(`${base}/v1/admin/models`, { method: 'QUERY', headers: bearer(operator) });
+    assert.equal(query.status, 405);
+    assert.equal(query.headers.get('allow'), 'GET, HEAD');
     assert.equal((await get('/v1/nowhere', operator)).status, 404);
     assert.equal((await fetch(`${base}/v1/users/m1/nothing`, { method: 'DELETE' })).status, 404);
   });

@@ -7,7 +7,6 @@ import type { OnlineOptions } from '../online-options';
 import { CONFIG, OPTIONS, VERIFIER } from '../tokens';
 import type { AuthedRequest } from './decorators/access';
 import { ErrorFilter } from './filters/error.filter';
-import { RouteMethods } from './filters/route-methods';
 import { AuthGuard } from './guards/auth.guard';
 import { RateLimitGuard } from './guards/rate-limit.guard';
 import { SlidingWindowStorage } from './guards/sliding-window-storage';
@@ -36,8 +35,6 @@ import { SlidingWindowStorage } from './guards/sliding-window-storage';
     }),
   ],
   providers: [
-    // Filled by createOnlineApp as Fastify registers the routes; read by the error filter.
-    { provide: RouteMethods, useValue: new RouteMethods() },
     {
       provide: VERIFIER,
       useFactory: (config: MarqueeConfig) => new VerifiedTokens(new TokenVerifier(config.auth)),
@@ -48,6 +45,5 @@ import { SlidingWindowStorage } from './guards/sliding-window-storage';
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
   ],
-  exports: [RouteMethods],
 })
 export class CommonModule {}

@@ -43,7 +43,6 @@ const ERRORS: Record<number, string> = {
   401: 'no bearer token, or one that does not verify',
   403: "the token's role may not do this, or a device token asked for another member's data",
   404: 'not found',
-  405: 'the path does not have this method; `Allow` lists the methods it has',
   429: 'over the rate limit of this principal; retry after `Retry-After` seconds',
   503: 'a dependency is unavailable or did not answer in time; retry after `Retry-After` seconds (writes are idempotent)',
 };

@@ -4,25 +4,17 @@ import { AuthError, ForbiddenError } from '@marquee/auth';
 import { UnavailableError, ValidationError } from '@marquee/domain';
 import type { Logger } from '@marquee/observability';
 import { LOGGER } from '../../tokens';
-import { RouteMethods } from './route-methods';
 
 /**
  * Maps domain errors to clear HTTP answers: bad input is a 400 naming the field, never a 500; a
- * missing or bad token a 401 with `WWW-Authenticate`; a caller who may not do this a 403; a method
- * the path does not have a 405 with `Allow`.
+ * missing or bad token a 401 with `WWW-Authenticate`; a caller who may not do this a 403.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(RouteMethods) private readonly routes: RouteMethods,
-  ) {}
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
-    if (error instanceof HttpException && error.getStatus() === 404 && this.methodNotAllowed(request, reply))
-      return;
     if (error instanceof ValidationError) {
       void reply
         .status(400)
@@ -61,6 +53,7 @@ export class ErrorFilter implements ExceptionFilter {
       void reply.status(fastifyStatus).send({ statusCode: fastifyStatus, message: (error as Error).message });
       return;
     }
+    const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
     this.logger.error(
       {
         method: request.method,
@@ -71,26 +64,6 @@ export class ErrorFilter implements ExceptionFilter {
       'request failed',
     );
     void reply.status(500).send({ statusCode: 500, message: 'internal error; see the online service log' });
-  }
-
-  /**
-   * A route that exists answers its own 404s (an unknown title); only a request no route took, on a
-   * path that has other methods, is answered 405.
-   */
-  private methodNotAllowed(request: { method: string; url: string }, reply: FastifyReply): boolean {
-    const allowed = this.routes.allowed(request.url);
-    if (allowed.length === 0 || allowed.includes(request.method.toUpperCase() as (typeof allowed)[number]))
-      return false;
-    const path = request.url.split('?', 1)[0];
-    void reply
-      .status(405)
-      .header('allow', allowed.join(', '))
-      .send({
-        statusCode: 405,
-        error: 'Method Not Allowed',
-        message: `${request.method} is not a method of ${path}; it has ${allowed.join(', ')}`,
-      });
-    return true;
   }
 
   private unauthorized(reply: FastifyReply, message: string): void {

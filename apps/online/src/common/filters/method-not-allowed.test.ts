@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RouteMethods } from './route-methods';
+import { RouteMethods } from './method-not-allowed';
 
 describe('RouteMethods', () => {
   const routes = new RouteMethods();

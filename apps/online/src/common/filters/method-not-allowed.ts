@@ -4,18 +4,12 @@ import type { FastifyInstance } from 'fastify';
 /**
  * The methods each path of the service has, collected as Fastify registers its routes and matched
  * with Fastify's own router, so `/v1/users/m1/rows` matches `/v1/users/:id/rows` exactly as a
- * request would. A request Fastify could not route but whose path has other methods gets a 405
- * naming them, instead of a 404 that says the path does not exist.
+ * request would.
  */
 export class RouteMethods {
   private readonly router = FindMyWay();
   private readonly methods = new Set<HTTPMethod>();
   private readonly declared = new Set<string>();
-
-  /** Collects every route registered on `fastify` from now on (call before the routes are added). */
-  collectFrom(fastify: FastifyInstance): void {
-    fastify.addHook('onRoute', (route) => this.add(route.method, route.url));
-  }
 
   add(method: string | string[], url: string): void {
     for (const one of Array.isArray(method) ? method : [method]) {
@@ -34,4 +28,30 @@ export class RouteMethods {
     const path = url.split('?', 1)[0] ?? url;
     return [...this.methods].filter((method) => this.router.find(method, path) !== null).sort();
   }
+}
+
+/**
+ * A request no route took, on a path that has other methods, is answered 405 with `Allow` naming
+ * them; an unknown path stays a 404. Answered when the request arrives, before Fastify reads a body
+ * (a method like QUERY would otherwise fail on its missing content type first). Call before any
+ * route is registered: the routes are collected as they are added.
+ */
+export function answerMethodNotAllowed(fastify: FastifyInstance): RouteMethods {
+  const routes = new RouteMethods();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const allowed = routes.allowed(request.url);
+    if (allowed.length === 0 || allowed.includes(request.method as HTTPMethod)) return;
+    const path = request.url.split('?', 1)[0];
+    return reply
+      .status(405)
+      .header('allow', allowed.join(', '))
+      .send({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: `${request.method} is not a method of ${path}; it has ${allowed.join(', ')}`,
+      });
+  });
+  return routes;
 }

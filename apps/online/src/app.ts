@@ -8,6 +8,7 @@ import { Cache } from '@marquee/storage';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
 import type { OnlineClients } from './clients/clients.module';
+import { answerMethodNotAllowed } from './common/filters/method-not-allowed';
 import { setupOpenApi } from './common/openapi';
 import { defaultOnlineOptions, type OnlineOptions } from './online-options';
 import { observeCache, observeRequests } from './ops/metrics';
@@ -33,13 +34,17 @@ export async function createOnlineApp(settings: OnlineAppSettings): Promise<Nest
   const options: OnlineOptions = { ...defaultOnlineOptions(config), ...settings.options };
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, logger, registry, options, clients: settings.clients ?? {} }),
-    new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+    // Path parameters are validated by their routes with a 400 naming them; Fastify's own limit (100
+    // characters, percent-encoded) would answer a long one 414 first, an answer the document lacks.
+    new FastifyAdapter({ bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 8 * 1024 } }),
     { logger: ['error', 'warn'], abortOnError: false },
   );
   const runtime = app.get(OnlineRuntime);
   const admin = app.get(AdminService);
   await runtime.start();
   const fastify = app.getHttpAdapter().getInstance();
+  // Before any route is registered (the document's here, the controllers' on init): 405 needs them all.
+  answerMethodNotAllowed(fastify);
   observeRequests(fastify, registry);
   observeCache(registry, app.get(Cache));
   setupOpenApi(app);

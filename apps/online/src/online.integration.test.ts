@@ -6,7 +6,9 @@ import { startNearlineService } from '@marquee/play-processing';
 import { announceResult } from '@marquee/kafka';
 import type { RowsPage } from '@marquee/pages';
 import { connectTestPlatform, createRegistry, uniqueId, waitFor } from '@marquee/testkit';
+import { ID_PATTERN } from '@marquee/domain';
 import { createOnlineApp } from './app';
+import { TIME_ZONE_NAME } from './common/schemas';
 import { OnlineRuntime } from './pages/online-runtime';
 import {
   bearer,
@@ -161,7 +163,10 @@ describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
       [`/v1/users/${member}/rows?itemsPerRow=0`, /itemsPerRow: must be at least 1/],
       [`/v1/users/${member}/rows?rows=many`, /rows: must be a whole number/],
       [`/v1/users/${member}/rows?device=toaster`, /device: must be one of tv, mobile, web, tablet/],
-      [`/v1/users/${member}/rows?tz=Mars/Olympus`, /tz: must be an IANA time zone/],
+      [
+        `/v1/users/${member}/rows?tz=${encodeURIComponent('Europe Berlin')}`,
+        /tz: must be an IANA time zone name/,
+      ],
       [`/v1/users/${member}/recommendations?k=0`, /k: must be at least 1/],
       [`/v1/items/${encodeURIComponent('bad id!')}/similar`, /id: /],
       ['/v1/admin/workflows?limit=100000', /limit: must be at most 200/],
@@ -343,10 +348,34 @@ describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
     assert.ok(Array.isArray(((await models.json()) as { registrations: unknown[] }).registrations));
   });
 
+  it('makes a page in UTC for a well-formed time zone its database does not know, as documented', async () => {
+    const page = await rowsOf(fixture.member, '?tz=Mars/Olympus');
+    assert.equal(page.context.timeZone, 'UTC');
+    assert.equal((await rowsOf(fixture.member, '?tz=Asia/Tokyo')).context.timeZone, 'Asia/Tokyo');
+  });
+
+  it('answers a method a path does not have with 405 and Allow, an unknown path with 404', async () => {
+    const rows = await fetch(`${base}/v1/users/m1/rows?k=1`, { method: 'DELETE', headers: bearer(operator) });
+    assert.equal(rows.status, 405);
+    assert.equal(rows.headers.get('allow'), 'GET, HEAD');
+    assert.match(((await rows.json()) as { message: string }).message, /DELETE .* GET, HEAD/);
+    const plays = await fetch(`${base}/v1/plays`, { method: 'GET', headers: bearer(operator) });
+    assert.equal(plays.status, 405);
+    assert.equal(plays.headers.get('allow'), 'POST');
+    assert.equal((await fetch(`${base}/v1/plays`, { method: 'PUT' })).status, 405);
+    // Answered before the body is read: QUERY without a content type is a 405, not a 400.
+    const query = await fetch(`${base}/v1/admin/models`, { method: 'QUERY', headers: bearer(operator) });
+    assert.equal(query.status, 405);
+    assert.equal(query.headers.get('allow'), 'GET, HEAD');
+    assert.equal((await get('/v1/nowhere', operator)).status, 404);
+    assert.equal((await fetch(`${base}/v1/users/m1/nothing`, { method: 'DELETE' })).status, 404);
+  });
+
   it('publishes its OpenAPI document at /openapi.json and the docs at /docs', async () => {
+    type Parameter = { name: string; in: string; schema: { pattern?: string; maxLength?: number } };
     const document = (await (await get('/openapi.json')).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+      paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
     };
     assert.match(document.openapi, /^3\./);
     const rows = document.paths['/v1/users/{id}/rows']?.['get'];
@@ -367,6 +396,15 @@ describe('online service (real Kafka, Cassandra, memcached, Temporal)', () => {
       '/v1/catalog/items/{id}',
     ])
       assert.ok(document.paths[path], path);
+    // Path and query parameters carry the patterns and bounds the server validates them with.
+    for (const path of ['/v1/users/{id}/rows', '/v1/users/{id}/recommendations', '/v1/items/{id}/similar']) {
+      const id = document.paths[path]?.['get']?.parameters?.find((p) => p.name === 'id');
+      assert.equal(id?.in, 'path', path);
+      assert.equal(id?.schema.pattern, ID_PATTERN.source, path);
+      assert.equal(id?.schema.maxLength, 64, path);
+    }
+    const tz = rows?.parameters?.find((p) => p.name === 'tz');
+    assert.equal(tz?.schema.pattern, TIME_ZONE_NAME.source);
     const docs = await get('/docs');
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /swagger/i);

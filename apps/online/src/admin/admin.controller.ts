@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/decorators/access';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
 import { ValidPath } from '../common/guards/path.guards';
@@ -27,7 +27,6 @@ export class AdminController {
   @Allow('experimenter', 'operator')
   @ApiOperation({ summary: 'One run: status and each step with its duration, attempts and failure' })
   @ValidPath(workflowPathSchema)
-  @ApiParam({ name: 'id', description: 'workflow id' })
   @ApiAnswer(200, 'the run with its steps')
   @ApiErrors(400, 401, 403, 404, 429, 503)
   workflow(@Param('id') id: string) {

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiBody, ApiQuery, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiBody, ApiParam, ApiQuery, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { z } from 'zod';
 import { errorSchema } from './schemas';
@@ -15,23 +15,23 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
   return json as SchemaObject;
 }
 
-/** One query parameter per property of an object schema. */
-export function ApiQueryFrom(schema: z.ZodObject): MethodDecorator {
+/** The parameters an object schema validates, each with its schema, whether required, and description. */
+function parametersOf(schema: z.ZodObject) {
   const json = jsonSchema(schema, 'input');
   const required = new Set(json.required ?? []);
-  return applyDecorators(
-    ...Object.entries(json.properties ?? {}).map(([name, property]) =>
-      ApiQuery({
-        name,
-        required: required.has(name),
-        schema: property as SchemaObject,
-        ...((property as SchemaObject).description
-          ? { description: (property as SchemaObject).description }
-          : {}),
-      }),
-    ),
-  );
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property as SchemaObject;
+    return { name, required: required.has(name), schema: rest, ...(description ? { description } : {}) };
+  });
 }
+
+/** One query parameter per property of an object schema (the one the route's pipe validates with). */
+export const ApiQueryFrom = (schema: z.ZodObject): MethodDecorator =>
+  applyDecorators(...parametersOf(schema).map((parameter) => ApiQuery(parameter)));
+
+/** One path parameter per property of an object schema (the one the route's guard validates with). */
+export const ApiPathFrom = (schema: z.ZodObject): MethodDecorator =>
+  applyDecorators(...parametersOf(schema).map((parameter) => ApiParam({ ...parameter, required: true })));
 
 export const ApiBodyFrom = (schema: z.ZodType) => ApiBody({ schema: jsonSchema(schema, 'input') });
 
@@ -60,7 +60,9 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .setTitle('Marquee online API')
     .setDescription(
       'Personalized rows for device UIs, play ingress, similar titles and operator views. Local tokens: ' +
-        '`marquee token --role device --user <member>`.',
+        '`marquee token --role device --user <member>`. This document is the contract: every parameter and ' +
+        'body is validated with the schema shown here, and a request it allows is never rejected as invalid. ' +
+        'A method a path does not have is answered 405 with `Allow` listing the methods it has.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

@@ -7,6 +7,9 @@ import { isTimeZone } from '@marquee/pages';
 
 export const MAX_PLAYS_PER_REQUEST = 500;
 
+/** The shape of an IANA time zone name (Area/Location, Etc/GMT+5, UTC). */
+export const TIME_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
 export const memberPathSchema = z.object({ id: idSchema.describe('the member id') });
 export const itemPathSchema = z.object({ id: idSchema.describe('the title (item) id') });
 
@@ -28,10 +31,17 @@ export const rowsQuerySchema = z.object({
   itemsPerRow: whole(1, 50, 20, 'titles per row'),
   tz: z
     .string()
-    .max(64)
-    .refine(isTimeZone, { error: 'must be an IANA time zone, e.g. Europe/Berlin' })
+    .max(64, { error: 'must be at most 64 characters' })
+    .regex(TIME_ZONE_NAME, { error: 'must be an IANA time zone name, e.g. Europe/Berlin' })
+    // Which names a runtime knows depends on its time-zone database, which no pattern can state:
+    // a well-formed name it does not know is served in UTC, as the document says.
+    .transform((tz) => (isTimeZone(tz) ? tz : undefined))
     .optional()
-    .describe("the member's time zone, for the time of day (default UTC)"),
+    .describe(
+      "the member's IANA time zone, e.g. Europe/Berlin, for the time of day. Without it, or with a name " +
+        "this server's time-zone database does not know, the page is made in UTC; the page's " +
+        '`context.timeZone` names the zone used',
+    ),
   region: regionSchema
     .optional()
     .describe('ISO 3166-1 alpha-2 region of the member: titles not licensed there are left out'),

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/decorators/access';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
 import { ValidPath } from '../common/guards/path.guards';
@@ -21,7 +21,6 @@ export class ItemsController {
       'Nearest neighbours from the champion item-kNN model, held in memory and reloaded on results.published.',
   })
   @ValidPath(itemPathSchema)
-  @ApiParam({ name: 'id', description: 'title (item) id' })
   @ApiQueryFrom(similarQuerySchema)
   @ApiAnswer(200, 'the similar titles, most similar first', similarSchema)
   @ApiErrors(400, 401, 403, 404, 429, 503)

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RecommendationsPage } from '@marquee/pages';
 import { Allow } from '../common/decorators/access';
 import { OwnMemberOnly } from '../common/guards/path.guards';
@@ -31,7 +31,6 @@ export class RowsController {
       'its own member only. Store reads run in parallel under a deadline; late or failed ones are filled from the ' +
       'last served page or the popular list in memory, and `degraded`, `fallbacks` and each row’s `source` say so.',
   })
-  @ApiParam({ name: 'id', description: 'member id' })
   @ApiQueryFrom(rowsQuerySchema)
   @ApiAnswer(200, 'the page', rowsPageSchema)
   @ApiErrors(400, 401, 403, 429)
@@ -49,7 +48,6 @@ export class RowsController {
     description:
       'The precomputed list of the registration the member is assigned to (popular for the control group).',
   })
-  @ApiParam({ name: 'id', description: 'member id' })
   @ApiQueryFrom(recommendationsQuerySchema)
   @ApiAnswer(200, 'the list', recommendationsSchema)
   @ApiErrors(400, 401, 403, 429)

@@ -25,8 +25,13 @@ export const playSchema = z
       .refine((value) => Date.parse(value) >= EARLIEST_PLAY, { error: 'must not be before 2000-01-01' })
       .refine((value) => Date.parse(value) <= Date.now() + MAX_CLOCK_SKEW_MS, {
         error: 'must not be more than one hour in the future',
-      }),
-    positionMs: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).min(0),
+      })
+      .describe('when the play happened: not before 2000-01-01, at most one hour ahead of the clock'),
+    positionMs: z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be an integer' })
+      .min(0)
+      .describe('how far into the title the member got; at most durationMs'),
     durationMs: z
       .number({ error: 'must be a number' })
       .int({ error: 'must be an integer' })

@@ -26,29 +26,45 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
  * The benchmark venv at <cacheDir>/bench-venv, created (python3 -m venv, pip install of the pinned
  * baselines) on first use and reused while its requirements match. Returns its python.
  */
-export async function ensureBaselineVenv(cacheDir: string, log: Log): Promise<string> {
-  const venv = path.join(cacheDir, 'bench-venv');
-  const python = path.join(venv, 'bin', 'python');
-  const marker = path.join(venv, 'marquee-requirements.txt');
-  const wanted = BASELINE_REQUIREMENTS.join('\n') + '\n';
+export function ensureBaselineVenv(cacheDir: string, log: Log): Promise<string> {
+  return ensurePythonVenv({
+    dir: path.join(cacheDir, 'bench-venv'),
+    requirements: BASELINE_REQUIREMENTS,
+    purpose: 'bench: the Python baselines',
+    log,
+  });
+}
+
+export interface PythonVenv {
+  /** Where the venv lives (under the cache dir). */
+  dir: string;
+  /** Pinned pip requirements, `name==version`. */
+  requirements: readonly string[];
+  /** What it is for, in log lines and errors, e.g. `bench: the Python baselines`. */
+  purpose: string;
+  log: Log;
+}
+
+/**
+ * A venv with exactly `requirements`, created (python3 -m venv, pip install) on first use and reused
+ * while its requirements match. Returns its python. Python 3 with venv and pip is a prerequisite;
+ * without it the error says so.
+ */
+export async function ensurePythonVenv({ dir, requirements, purpose, log }: PythonVenv): Promise<string> {
+  const python = path.join(dir, 'bin', 'python');
+  const marker = path.join(dir, 'marquee-requirements.txt');
+  const wanted = requirements.join('\n') + '\n';
   if (fs.existsSync(python) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted)
     return python;
-  log(`bench: creating ${venv} with ${BASELINE_REQUIREMENTS.join(' ')} (first run only)`);
-  fs.mkdirSync(cacheDir, { recursive: true });
+  log(`${purpose}: creating ${dir} with ${requirements.join(' ')} (first run only)`);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
   const systemPython = process.env['PYTHON'] ?? 'python3';
   try {
-    await run(systemPython, ['-m', 'venv', '--clear', venv]);
-    await run(python, [
-      '-m',
-      'pip',
-      'install',
-      '--disable-pip-version-check',
-      '-q',
-      ...BASELINE_REQUIREMENTS,
-    ]);
+    await run(systemPython, ['-m', 'venv', '--clear', dir]);
+    await run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...requirements]);
   } catch (error) {
     throw new Error(
-      `bench: could not set up the Python baselines (${(error as Error).message}). ` +
+      `${purpose}: could not set up the Python venv (${(error as Error).message}). ` +
         'It needs Python 3 with venv and pip, and access to PyPI; set PYTHON to choose the interpreter.',
     );
   }

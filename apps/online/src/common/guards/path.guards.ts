@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { requireMember } from '@marquee/auth';
 import { parseOrThrow } from '@marquee/domain';
 import type { AuthedRequest } from '../decorators/access';
+import { ApiPathFrom } from '../openapi';
 import { memberPathSchema } from '../schemas';
 
 const PATH_SCHEMA = 'marquee:path-schema';
@@ -50,10 +51,13 @@ export class MemberGuard implements CanActivate {
   }
 }
 
-/** The route's path parameters must match `schema` (a 400 naming the parameter otherwise). */
-export const ValidPath = (schema: z.ZodType) =>
-  applyDecorators(SetMetadata(PATH_SCHEMA, schema), UseGuards(ValidPathGuard));
+/**
+ * The route's path parameters must match `schema` (a 400 naming the parameter otherwise); the
+ * document declares them from the same schema.
+ */
+export const ValidPath = (schema: z.ZodObject) =>
+  applyDecorators(SetMetadata(PATH_SCHEMA, schema), UseGuards(ValidPathGuard), ApiPathFrom(schema));
 
 /** The route reads the member of its `:id`; `action` names what a foreign token may not do. */
 export const OwnMemberOnly = (action: string) =>
-  applyDecorators(SetMetadata(MEMBER_ACTION, action), UseGuards(MemberGuard));
+  applyDecorators(SetMetadata(MEMBER_ACTION, action), UseGuards(MemberGuard), ApiPathFrom(memberPathSchema));

@@ -8,6 +8,7 @@ import { Cache } from '@marquee/storage';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
 import type { OnlineClients } from './clients/clients.module';
+import { admitRequests } from './common/admission';
 import { setupOpenApi } from './common/openapi';
 import { defaultOnlineOptions, type OnlineOptions } from './online-options';
 import { observeCache, observeRequests } from './ops/metrics';
@@ -40,6 +41,8 @@ export async function createOnlineApp(settings: OnlineAppSettings): Promise<Nest
   const admin = app.get(AdminService);
   await runtime.start();
   const fastify = app.getHttpAdapter().getInstance();
+  // First of all hooks: a refused request costs no guard, parsing or store read.
+  admitRequests(fastify, registry, options.admission);
   observeRequests(fastify, registry);
   observeCache(registry, app.get(Cache));
   setupOpenApi(app);

@@ -6,7 +6,7 @@ import { registerAlgorithmCommands } from './algorithm-commands';
 import { registerBenchCommands } from './bench-commands';
 import { registerConfigCommands } from './config-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
-import { registerOnlineBench } from './bench-online-commands';
+import { registerOnlineBench, registerOverloadBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
 import { registerModelCommands } from './model-commands';
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
   registerConfigCommands(program);
   const bench = registerBenchCommands(program, config);
   registerOnlineBench(bench, config);
+  registerOverloadBench(bench, config);
   registerFreshnessBench(bench, config);
   await program.parseAsync(argv);
 }

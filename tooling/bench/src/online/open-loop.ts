@@ -45,6 +45,13 @@ export interface OpenLoopResult extends Percentiles {
   accepted: Percentiles;
   /** Answers and failures later than `lateMs` (0 when it is not given). */
   late: number;
+  /** 2xx answers within `lateMs` of their due time (all 2xx answers when it is not given). */
+  acceptedInTime: number;
+  /**
+   * How late the generator sent its latest-sent request: near 0 when it kept up with the rate; large
+   * when the generator itself (or the machine) could not, and the latencies are mostly its backlog.
+   */
+  maxSendLagMs: number;
   /** p99 of each `windowMs` window of due times, when asked for. */
   p99ByWindowMs?: number[];
 }
@@ -85,6 +92,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   let completed = 0;
   let errors = 0;
   let non2xx = 0;
+  let maxSendLagMs = 0;
   const start = performance.now();
   const wallStart = Date.now();
 
@@ -121,6 +129,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     // A timer per millisecond sends whatever has fallen due; no busy loop stealing the server's cores.
     const tick = () => {
       const now = performance.now();
+      if (sent < total && sent >= warmup)
+        maxSendLagMs = Math.max(maxSendLagMs, now - (start + sent * intervalMs));
       while (sent < total && start + sent * intervalMs <= now) send(sent++);
       if (sent < total) setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
     };
@@ -141,6 +151,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     statuses,
     accepted: accepted.length > 0 ? percentiles(accepted) : { p50Ms: 0, p90Ms: 0, p99Ms: 0 },
     late: lateMs === undefined ? 0 : latencies.filter((ms) => ms > lateMs).length,
+    maxSendLagMs: Math.round(maxSendLagMs),
+    acceptedInTime: lateMs === undefined ? accepted.length : accepted.filter((ms) => ms <= lateMs).length,
     ...(options.windowMs ? { p99ByWindowMs: p99ByWindow(latencies, options.rate, options.windowMs) } : {}),
   };
 }

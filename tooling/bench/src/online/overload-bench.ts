@@ -38,7 +38,7 @@ export interface OverloadBenchResult {
   /** 2xx answers per second of the closed loop. */
   saturationRps: number;
   offeredRps: number;
-  /** 2xx answers per second while `offeredRps` was offered. */
+  /** 2xx answers within the client timeout of their due time, per second of the overload. */
   goodputRps: number;
   /** 503 answers (shed) during the overload. */
   shed: number;
@@ -48,11 +48,30 @@ export interface OverloadBenchResult {
   over1s: number;
   /** p99 of the 2xx answers during the overload. */
   p99AcceptedMs: number;
-  /** From the end of the overload until the p99 of each window after it stays near the baseline's; null if never within the phase. */
+  /**
+   * From the end of the overload (its last answer or timeout) until the p99 of each window after it
+   * stays near the baseline's; null if never within the phase.
+   */
   recoverySeconds: number | null;
   /** p99 at the low rate before the overload, and the window of the recovery phase. */
   baselineP99Ms: number;
   lowRps: number;
+  /**
+   * CPU seconds the service process used per second of the overload (its /metrics): near 1 when it
+   * had its core; well below 1 means the machine's other work took it, and the figures say so.
+   */
+  serviceCpuPerSecond: number | null;
+  /** How far behind its schedule the load generator fell during the overload (see OpenLoopResult). */
+  generatorLagMs: number;
+}
+
+/** The service process's CPU seconds so far, from its /metrics; null if it does not say. */
+async function serviceCpuSeconds(origin: string): Promise<{ cpu: number; at: number } | null> {
+  const text = await fetch(`${origin}/metrics`)
+    .then((response) => response.text())
+    .catch(() => '');
+  const match = /^process_cpu_seconds_total(?:\{[^}]*\})? ([\d.e+-]+)$/m.exec(text);
+  return match ? { cpu: Number(match[1]), at: performance.now() } : null;
 }
 
 /** Windows of the recovery phase, each with its own p99. */
@@ -114,8 +133,10 @@ export async function runOverloadBench(
   log(`baseline at ${lowRps} req/s: ${JSON.stringify(baseline)}`);
   await settle();
   log(`overload: ${offeredRps} req/s for ${options.overloadSeconds} s, ${options.timeoutMs} ms timeout`);
+  const cpuBefore = await serviceCpuSeconds(origin);
   const overload = await openLoopInChild(job(offeredRps, options.overloadSeconds));
-  const overloadEndMs = overload.startedAtMs + options.overloadSeconds * 1000;
+  const overloadEndMs = Date.now();
+  const cpuAfter = await serviceCpuSeconds(origin);
   const recovery = await openLoopInChild(job(lowRps, options.recoverySeconds));
   log(`overload: ${JSON.stringify({ ...overload, p99ByWindowMs: undefined })}`);
   log(`recovery at ${lowRps} req/s, p99 per ${WINDOW_MS} ms: ${JSON.stringify(recovery.p99ByWindowMs)}`);
@@ -123,11 +144,15 @@ export async function runOverloadBench(
   const ok = Object.entries(overload.statuses)
     .filter(([status]) => status.startsWith('2'))
     .reduce((sum, [, n]) => sum + n, 0);
+  const cpuPerSecond =
+    cpuBefore && cpuAfter
+      ? Math.round(((cpuAfter.cpu - cpuBefore.cpu) / ((cpuAfter.at - cpuBefore.at) / 1000)) * 100) / 100
+      : null;
   const shed = overload.statuses['503'] ?? 0;
   return {
     saturationRps,
     offeredRps,
-    goodputRps: Math.round(ok / options.overloadSeconds),
+    goodputRps: Math.round(overload.acceptedInTime / options.overloadSeconds),
     shed,
     errors: overload.sent - ok - shed,
     over1s: overload.late,
@@ -140,5 +165,7 @@ export async function runOverloadBench(
     ),
     baselineP99Ms: baseline.p99Ms,
     lowRps,
+    serviceCpuPerSecond: cpuPerSecond,
+    generatorLagMs: overload.maxSendLagMs,
   };
 }

@@ -26,13 +26,16 @@ const SHED_BODY = JSON.stringify({
 /**
  * The event loop's lag, smoothed: a timer due every SAMPLE_MS measures how late it runs. Timers run
  * before the loop reads new requests, so a loop that was busy is known busy before it takes more.
+ * Each sample counts at most `ceilingMs`, so one long pause (a full collection, a burst of
+ * synchronous work) cannot lift the smoothed lag past a threshold of half the ceiling on its own:
+ * only a loop that keeps lagging does.
  */
 export class EventLoopLag {
   private smoothed = 0;
   private last = performance.now();
   private readonly timer: NodeJS.Timeout;
 
-  constructor() {
+  constructor(private readonly ceilingMs: number) {
     this.timer = setInterval(() => this.sample(performance.now()), SAMPLE_MS);
     this.timer.unref();
   }
@@ -43,7 +46,7 @@ export class EventLoopLag {
   }
 
   sample(now: number): void {
-    const lag = Math.max(0, now - this.last - SAMPLE_MS);
+    const lag = Math.min(this.ceilingMs, Math.max(0, now - this.last - SAMPLE_MS));
     this.last = now;
     this.smoothed += SMOOTHING * (lag - this.smoothed);
   }
@@ -94,7 +97,7 @@ const isApi = (url: string) => url.startsWith('/v1/');
  * `marquee_online_event_loop_lag_seconds`.
  */
 export function admitRequests(fastify: FastifyInstance, registry: Registry, options: AdmissionOptions): void {
-  const lag = new EventLoopLag();
+  const lag = new EventLoopLag(2 * options.shedLagMs);
   const admission = new Admission(options, lag);
   const shed = counter(
     registry,

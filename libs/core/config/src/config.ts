@@ -151,7 +151,7 @@ export const envSchema = z.object({
   MARQUEE_ROWS_DEGRADED_TTL_MS: millis(0, 60_000, 1000).describe(
     'How long a page blended with fallbacks serves the same request again; 0 blends every request afresh.',
   ),
-  // Far above what a healthy service holds at its saturation rate (a few dozen), and low enough that
+  // Above what `bench online` holds at saturation (64 connections, so at most 64), and low enough that
   // the admitted requests still finish well within a second when every one waits out the deadline.
   MARQUEE_ONLINE_MAX_IN_FLIGHT: count
     .max(100_000)

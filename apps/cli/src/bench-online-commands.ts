@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
-import { DEFAULT_ONLINE_BENCH, runOnlineBench } from '@marquee/bench';
-import { positiveInt } from './options';
+import {
+  DEFAULT_ONLINE_BENCH,
+  DEFAULT_OVERLOAD_BENCH,
+  runOnlineBench,
+  runOverloadBench,
+} from '@marquee/bench';
+import { positiveInt, positiveNumber } from './options';
 
 /** `marquee bench online`: the running online service against a bare Fastify route. */
 export function registerOnlineBench(bench: Command, config: () => MarqueeConfig): void {
@@ -63,6 +68,64 @@ export function registerOnlineBench(bench: Command, config: () => MarqueeConfig)
             rate: opts.rate,
             latencySeconds: opts.latencyDuration,
             warmupSeconds: opts.warmup,
+          },
+          (line) => console.error(line),
+        );
+        console.log(opts.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+      },
+    );
+}
+
+/** `marquee bench overload`: the running online service offered twice its saturation rate. */
+export function registerOverloadBench(bench: Command, config: () => MarqueeConfig): void {
+  bench
+    .command('overload')
+    .description(
+      "find the running online service's saturation rate (closed loop), offer twice that open loop with a " +
+        '1 s client timeout, then measure how soon latency at a low rate is back to what it was before',
+    )
+    .option(
+      '--members <n>',
+      'demo members to request (m1..mN)',
+      positiveInt(1_000_000),
+      DEFAULT_OVERLOAD_BENCH.members,
+    )
+    .option(
+      '--factor <x>',
+      'offered rate as a multiple of the saturation rate',
+      positiveNumber,
+      DEFAULT_OVERLOAD_BENCH.factor,
+    )
+    .option(
+      '--duration <s>',
+      'seconds of the overload',
+      positiveInt(3600),
+      DEFAULT_OVERLOAD_BENCH.overloadSeconds,
+    )
+    .option(
+      '--recovery <s>',
+      'seconds of the low rate after the overload',
+      positiveInt(600),
+      DEFAULT_OVERLOAD_BENCH.recoverySeconds,
+    )
+    .option('--json', 'print one JSON object')
+    .action(
+      async (opts: {
+        members: number;
+        factor: number;
+        duration: number;
+        recovery: number;
+        json?: boolean;
+      }) => {
+        // Progress goes to stderr so that --json leaves stdout to the result alone.
+        const result = await runOverloadBench(
+          config(),
+          {
+            ...DEFAULT_OVERLOAD_BENCH,
+            members: opts.members,
+            factor: opts.factor,
+            overloadSeconds: opts.duration,
+            recoverySeconds: opts.recovery,
           },
           (line) => console.error(line),
         );

@@ -7,7 +7,7 @@ import { registerBenchCommands } from './bench-commands';
 import { registerCatalogCommands } from './catalog-commands';
 import { registerConfigCommands } from './config-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
-import { registerOnlineBench } from './bench-online-commands';
+import { registerOnlineBench, registerOverloadBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
 import { registerModelCommands } from './model-commands';
@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
   registerConfigCommands(program);
   const bench = registerBenchCommands(program, config);
   registerOnlineBench(bench, config);
+  registerOverloadBench(bench, config);
   registerFreshnessBench(bench, config);
   await program.parseAsync(argv);
 }

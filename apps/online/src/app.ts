@@ -8,6 +8,7 @@ import { Cache } from '@marquee/storage';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
 import type { OnlineClients } from './clients/clients.module';
+import { admitRequests } from './common/admission';
 import { answerMethodNotAllowed } from './common/filters/method-not-allowed';
 import { setupOpenApi } from './common/openapi';
 import { defaultOnlineOptions, type OnlineOptions } from './online-options';
@@ -43,6 +44,8 @@ export async function createOnlineApp(settings: OnlineAppSettings): Promise<Nest
   const admin = app.get(AdminService);
   await runtime.start();
   const fastify = app.getHttpAdapter().getInstance();
+  // First of all hooks: a refused request costs no guard, parsing or store read.
+  admitRequests(fastify, registry, options.admission);
   // Before any route is registered (the document's here, the controllers' on init): 405 needs them all.
   answerMethodNotAllowed(fastify);
   observeRequests(fastify, registry);

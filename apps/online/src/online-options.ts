@@ -21,6 +21,10 @@ export interface OnlineOptions {
    * the Trending row, a changed traffic split, a lost announcement. 0 reads on every request.
    */
   signalsTtlMs: number;
+  /** How long a page blended with fallbacks serves the same request again (0: never). */
+  degradedTtlMs: number;
+  /** Admission control of the API: requests at once, and the event-loop lag past which it sheds. */
+  admission: { maxInFlight: number; shedLagMs: number };
   rateLimit: { windowMs: number; limits: RateLimits };
   /** Serve /demo and let it mint short-lived device tokens (local HS256 only, never with JWKS). */
   demoPage: boolean;
@@ -63,6 +67,8 @@ export function onlineOptions(config: MarqueeConfig): OnlineOptions {
     deadlineMs: online.deadlineMs,
     cacheTimeoutMs: online.cacheTimeoutMs,
     signalsTtlMs: online.signalsTtlMs,
+    degradedTtlMs: online.degradedTtlMs,
+    admission: { maxInFlight: online.maxInFlight, shedLagMs: online.shedLagMs },
     rateLimit: { windowMs: online.rateLimit.windowMs, limits: { ...online.rateLimit.limits } },
     // Minting tokens from a page is only sane with the local secret; with JWKS an identity provider
     // does it. Production never serves it unless asked (and then refuses to start).

@@ -62,7 +62,9 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       'Personalized rows for device UIs, play ingress, similar titles and operator views. Local tokens: ' +
         '`marquee token --role device --user <member>`. This document is the contract: every parameter and ' +
         'body is validated with the schema shown here, and a request it allows is never rejected as invalid. ' +
-        'A method a path does not have is answered 405 with `Allow` listing the methods it has.',
+        'A method a path does not have is answered 405 with `Allow` listing the methods it has. Any ' +
+        '`/v1/` route may answer 503 with `Retry-After` when the service sheds load (too many requests in ' +
+        'flight, or its event loop lagging); retry after that many seconds.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

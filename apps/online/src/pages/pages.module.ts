@@ -89,6 +89,7 @@ import { OnlineRuntime } from './online-runtime';
           {
             deadlineMs: options.deadlineMs,
             signalsTtlMs: options.signalsTtlMs,
+            degradedTtlMs: options.degradedTtlMs,
             observer: rowsObserver(registry),
           },
         ),

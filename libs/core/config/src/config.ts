@@ -146,6 +146,22 @@ export const envSchema = z.object({
   MARQUEE_ROWS_SIGNALS_TTL_MS: millis(0, 60_000, 10_000).describe(
     "How long one read of a member's signals serves that member's requests; 0 reads on every request.",
   ),
+  // A degraded page was blended against a slow or failing store; keeping it briefly lets one blend
+  // serve a member's burst instead of each request waiting out the deadline again.
+  MARQUEE_ROWS_DEGRADED_TTL_MS: millis(0, 60_000, 1000).describe(
+    'How long a page blended with fallbacks serves the same request again; 0 blends every request afresh.',
+  ),
+  // Above what `bench online` holds at saturation (64 connections, so at most 64), and low enough that
+  // the admitted requests still finish well within a second when every one waits out the deadline.
+  MARQUEE_ONLINE_MAX_IN_FLIGHT: count
+    .max(100_000)
+    .default(256)
+    .describe(
+      'API requests the online service serves at once; past it a request is answered 503 with Retry-After.',
+    ),
+  MARQUEE_ONLINE_SHED_LAG_MS: millis(1, 60_000, 150).describe(
+    'Smoothed event-loop lag above which the online service answers API requests 503 with Retry-After.',
+  ),
   MARQUEE_RATE_WINDOW_MS: millis(100, 3_600_000, 10_000).describe('Rate-limit window.'),
   MARQUEE_RATE_LIMIT_DEVICE: count
     .default(DEFAULT_RATE_LIMITS.device)
@@ -231,6 +247,9 @@ export interface MarqueeConfig {
     deadlineMs: number;
     cacheTimeoutMs: number;
     signalsTtlMs: number;
+    degradedTtlMs: number;
+    maxInFlight: number;
+    shedLagMs: number;
     rateLimit: { windowMs: number; limits: Record<keyof typeof DEFAULT_RATE_LIMITS, number> };
     demoPage?: 'on' | 'off';
     referenceRefreshMs: number;
@@ -323,6 +342,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       deadlineMs: e.MARQUEE_ROWS_DEADLINE_MS,
       cacheTimeoutMs: e.MARQUEE_ONLINE_CACHE_TIMEOUT_MS,
       signalsTtlMs: e.MARQUEE_ROWS_SIGNALS_TTL_MS,
+      degradedTtlMs: e.MARQUEE_ROWS_DEGRADED_TTL_MS,
+      maxInFlight: e.MARQUEE_ONLINE_MAX_IN_FLIGHT,
+      shedLagMs: e.MARQUEE_ONLINE_SHED_LAG_MS,
       rateLimit: {
         windowMs: e.MARQUEE_RATE_WINDOW_MS,
         limits: {

@@ -99,4 +99,40 @@ describe('NearCache', () => {
     cache.reads('a', 999, read);
     assert.equal(count(), 5, 'c expired at 875, a not before 1000');
   });
+
+  it('keeps a degraded page only for its short ttl, even when signal reads are not shared', () => {
+    const cache = new NearCache<{ signal: Promise<number> }, string>(0);
+    cache.keepDegraded('m1', 'tv', 'degraded page', 1000, 1000);
+    assert.deepEqual(cache.servable('m1', 'tv', 1500), {
+      page: 'degraded page',
+      refresh: false,
+      degraded: true,
+    });
+    assert.equal(cache.servable('m1', 'web', 1500), undefined);
+    assert.equal(
+      cache.servable('m1', 'tv', 2000),
+      undefined,
+      'gone after its ttl: the stores are tried again',
+    );
+    cache.keepDegraded('m1', 'tv', 'off', 3000, 0);
+    assert.equal(cache.servable('m1', 'tv', 3001), undefined, 'a ttl of 0 keeps nothing');
+  });
+
+  it('prefers a whole page over a degraded one, and drops degraded pages with the member', () => {
+    const cache = new NearCache<{ signal: Promise<number> }, string>(250, 10_000, 0);
+    cache.keepDegraded('m1', 'tv', 'degraded page', 0, 1000);
+    const reads = cache.reads('m1', 10, () => ({ signal: Promise.resolve(1) }));
+    cache.keepPage('m1', reads, 'tv', 'whole page');
+    assert.deepEqual(cache.servable('m1', 'tv', 20), { page: 'whole page', refresh: false });
+    cache.keepDegraded('m2', 'tv', 'degraded page', 0, 1000);
+    cache.drop('m2');
+    assert.equal(cache.servable('m2', 'tv', 1), undefined);
+    cache.keepDegraded('m3', 'tv', 'degraded page', 0, 1000);
+    cache.clear();
+    assert.equal(cache.servable('m3', 'tv', 1), undefined);
+    // After a play through this instance, nothing degraded is kept for the member for a while.
+    cache.forget('m4', 0);
+    cache.keepDegraded('m4', 'tv', 'degraded page', 1, 1000);
+    assert.equal(cache.servable('m4', 'tv', 2), undefined);
+  });
 });

@@ -7,7 +7,9 @@
  * announcement is lost. Members whose devices ask several times a second cost memcached and the CPU
  * one read and one blend. A failed read is dropped at once, so the next request reads again. Past
  * `ttlMs` a kept page is still served once more while a new one is blended (`servable`), so a
- * member's requests do not wait for memcached every `ttlMs`.
+ * member's requests do not wait for memcached every `ttlMs`. A page blended with fallbacks is kept
+ * apart and only briefly (`keepDegraded`): a slow store then costs one blend
+ * per member and moment rather than one per request, and the next one after tries the stores again.
  */
 /** How long a member who just played reads around the near cache (nearline takes well under this). */
 const BYPASS_MS = 2000;
@@ -25,6 +27,7 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
     { at: number; ttl: number; reads: T; pages: Map<string, P>; refreshing?: boolean }
   >();
   private readonly bypass = new Map<string, number>();
+  private readonly degraded = new Map<string, { until: number; pages: Map<string, P> }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -61,12 +64,16 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
    * revalidating), for which the first caller is told to blend a new one in the background. Nothing
    * the member's stores announced is served stale: an announcement drops the entry.
    */
-  servable(memberId: string, key: string, now: number): { page: P; refresh: boolean } | undefined {
+  servable(
+    memberId: string,
+    key: string,
+    now: number,
+  ): { page: P; refresh: boolean; degraded?: true } | undefined {
     const entry = this.entries.get(memberId);
-    if (!entry || this.ttlMs <= 0) return undefined;
+    if (!entry || this.ttlMs <= 0) return this.keptDegraded(memberId, key, now);
     const age = now - entry.at;
     const page = age < 2 * entry.ttl ? entry.pages.get(key) : undefined;
-    if (page === undefined) return undefined;
+    if (page === undefined) return this.keptDegraded(memberId, key, now);
     if (age < entry.ttl || entry.refreshing) return { page, refresh: false };
     entry.refreshing = true;
     return { page, refresh: true };
@@ -75,17 +82,41 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
   /** Keeps a page blended from `reads`, unless the member's reads were replaced meanwhile. */
   keepPage(memberId: string, reads: T, key: string, page: P): void {
     const entry = this.entries.get(memberId);
-    if (entry?.reads === reads) entry.pages.set(key, page);
+    if (entry?.reads === reads) {
+      entry.pages.set(key, page);
+      this.degraded.delete(memberId);
+    }
+  }
+
+  /**
+   * Keeps a page blended with fallbacks for `ttlMs`, apart from the member's reads; not for a member
+   * who just played (their play shows as soon as it is stored).
+   */
+  keepDegraded(memberId: string, key: string, page: P, now: number, ttlMs: number): void {
+    if (ttlMs <= 0 || this.bypassing(memberId, now)) return;
+    const until = now + ttlMs;
+    const kept = this.degraded.get(memberId);
+    if (kept && kept.until >= until) kept.pages.set(key, page);
+    else {
+      this.degraded.delete(memberId);
+      this.degraded.set(memberId, { until, pages: new Map([[key, page]]) });
+    }
+    if (this.degraded.size > this.capacity) {
+      const oldest = this.degraded.keys().next().value;
+      if (oldest !== undefined) this.degraded.delete(oldest);
+    }
   }
 
   /** The member's stored rows changed: reads and pages kept for them are dropped. */
   drop(memberId: string): void {
     this.entries.delete(memberId);
+    this.degraded.delete(memberId);
   }
 
   /** Everything changed (a new list version): every member's reads and pages are dropped. */
   clear(): void {
     this.entries.clear();
+    this.degraded.clear();
   }
 
   /**
@@ -94,10 +125,22 @@ export class NearCache<T extends Record<string, Promise<unknown>>, P> {
    */
   forget(memberId: string, now = Date.now()): void {
     this.entries.delete(memberId);
+    this.degraded.delete(memberId);
     this.bypass.set(memberId, now + BYPASS_MS);
     if (this.bypass.size > this.capacity) {
       for (const [member, until] of this.bypass) if (until <= now) this.bypass.delete(member);
     }
+  }
+
+  private keptDegraded(memberId: string, key: string, now: number) {
+    const kept = this.degraded.get(memberId);
+    if (!kept) return undefined;
+    if (kept.until <= now) {
+      this.degraded.delete(memberId);
+      return undefined;
+    }
+    const page = kept.pages.get(key);
+    return page === undefined ? undefined : { page, refresh: false, degraded: true as const };
   }
 
   private bypassing(memberId: string, now: number): boolean {

@@ -163,4 +163,45 @@ describe('RowsService deadlines and fallbacks', () => {
     await near.page(at(5000));
     assert.equal(reads, 3, 'a page past twice its time is blended in line');
   });
+
+  it('serves a degraded page again for its short ttl instead of waiting out the deadline per request', async () => {
+    let reads = 0;
+    const { rows } = service(
+      {
+        list: () => {
+          reads += 1;
+          return never<ScoredList | null>();
+        },
+      },
+      { degradedTtlMs: 1000 },
+    );
+    const at = (ms: number) => ({ ...request, now: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, ms)) });
+    const first = await rows.page(at(0));
+    assert.equal(first.degraded, true);
+    const started = performance.now();
+    const again = await rows.page(at(500));
+    assert.ok(performance.now() - started < 20, 'the kept page does not wait for the slow store');
+    assert.equal(again.degraded, true);
+    assert.deepEqual(again.rows, first.rows);
+    assert.equal(reads, 1);
+    await rows.page(at(1500));
+    assert.equal(reads, 2, 'past its ttl the stores are tried again');
+  });
+
+  it('never keeps a degraded page as the last page that fallbacks serve', async () => {
+    let list: () => Promise<ScoredList | null> = failing;
+    const { rows } = service({ list: () => list() }, { degradedTtlMs: 1000 });
+    const at = (ms: number) => ({ ...request, now: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, ms)) });
+    await rows.page(at(0));
+    list = async () => ({ itemIds: ['x1', 'x2'], scores: [0.9, 0.8] });
+    const whole = await rows.page(at(2000));
+    assert.equal(whole.degraded, false);
+    list = failing;
+    const degraded = await rows.page({ ...at(5000), device: 'mobile' });
+    assert.equal(
+      topPicks(degraded)?.source,
+      'fallback:last-page',
+      'the whole page stands in, not the degraded one',
+    );
+  });
 });

@@ -44,6 +44,8 @@ export interface RowsServiceOptions {
   lastPages?: number;
   /** How long a member's signal reads are shared by their requests (0: every request reads). */
   signalsTtlMs?: number;
+  /** How long a page blended with fallbacks serves the same request again (0: never). */
+  degradedTtlMs?: number;
   observer?: RowsObserver;
 }
 
@@ -113,6 +115,7 @@ export class RowsService {
   private readonly sources: RowSources;
   private readonly observer: RowsObserver;
   private readonly deadlineMs: number;
+  private readonly degradedTtlMs: number;
   private readonly nearCache: NearCache<
     {
       continueWatching: Promise<ContinueWatchingEntry[]>;
@@ -127,6 +130,7 @@ export class RowsService {
     options: RowsServiceOptions = {},
   ) {
     this.deadlineMs = options.deadlineMs ?? 50;
+    this.degradedTtlMs = options.degradedTtlMs ?? 0;
     this.lastPages = new LastPages(options.lastPages ?? 5000);
     this.observer = options.observer ?? noObserver;
     this.nearCache = new NearCache(options.signalsTtlMs ?? 0);
@@ -190,7 +194,7 @@ export class RowsService {
       // A page past its time is served once more while the next one is blended off the request;
       // a refresh that fails leaves it to age out, then a request blends in line.
       if (kept.refresh) void this.blend(request, now, context, pageKey).catch(() => undefined);
-      this.observer.page(false);
+      this.observer.page(kept.degraded === true);
       return { page: kept.page, now };
     }
     return { page: await this.blend(request, now, context, pageKey), now };
@@ -261,9 +265,10 @@ export class RowsService {
       fallbacks: fallbacks.notes,
     };
     const page = { json: JSON.stringify(body) };
-    // A degraded page is not kept: the next request tries the stores again, and it never replaces the
-    // member's last page as the fallback.
-    if (!degraded) {
+    // A degraded page is kept only briefly, so a slow store costs one blend per member and moment
+    // rather than one per request; it never replaces the member's last page as the fallback.
+    if (degraded) this.nearCache.keepDegraded(memberId, pageKey, page, now.getTime(), this.degradedTtlMs);
+    else {
       this.nearCache.keepPage(memberId, signals, pageKey, page);
       this.lastPages.remember(memberId, page.json);
     }

@@ -1,2 +1,3 @@
 export * from './open-loop';
 export * from './online-bench';
+export * from './overload-bench';

@@ -28,6 +28,8 @@ export const DEFAULT_ONLINE_BENCH: OnlineBenchOptions = {
 
 export interface SaturationResult {
   rps: number;
+  /** The 2xx answers alone, per second. */
+  okRps: number;
   errors: number;
   non2xx: number;
 }
@@ -38,13 +40,17 @@ export interface OnlineBenchResult {
   latency: { rate: number; ours: Percentiles; bare: Percentiles };
 }
 
-interface Target {
+export interface Target {
   origin: string;
   request: () => { path: string; headers: Record<string, string> };
 }
 
 /** Closed loop: `connections` each send the next request when the previous is answered. */
-async function saturate(target: Target, connections: number, seconds: number): Promise<SaturationResult> {
+export async function saturate(
+  target: Target,
+  connections: number,
+  seconds: number,
+): Promise<SaturationResult> {
   const result = await autocannon({
     url: target.origin,
     connections,
@@ -63,11 +69,12 @@ async function saturate(target: Target, connections: number, seconds: number): P
     rps: Math.round(result.requests.total / result.duration),
     errors: result.errors,
     non2xx: result.non2xx,
+    okRps: Math.round((result.requests.total - result.non2xx) / result.duration),
   };
 }
 
 /** A pause between phases, so one phase's leftovers (sockets closing, collections) are not the next one's. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
 
 function startBareServer(host: string, body: string): Promise<{ child: ChildProcess; origin: string }> {
   const child = fork(path.join(__dirname, 'bare-server.js'), {
@@ -82,17 +89,21 @@ function startBareServer(host: string, body: string): Promise<{ child: ChildProc
   });
 }
 
+export interface MemberRequests {
+  origin: string;
+  /** One rows request per member, with the member's device token. */
+  requests: Array<{ path: string; headers: Record<string, string> }>;
+  /** A random one of them. */
+  request: () => { path: string; headers: Record<string, string> };
+  /** The page the first member's request answered (200). */
+  body: string;
+}
+
 /**
- * `marquee bench online`: the running online service against a bare Fastify route answering a fixed
- * page of the same size on the same machine (its ceiling, measured in the same run). Random demo
- * members with valid device tokens, warm caches after a warm-up; then saturation (closed loop) and
- * latency at a fixed offered rate (open loop, coordinated omission corrected).
+ * The rows requests of demo members m1..m`members` against the running online service, each with a
+ * valid device token; fails with what to do when the service does not answer or refuses the tokens.
  */
-export async function runOnlineBench(
-  config: MarqueeConfig,
-  options: OnlineBenchOptions,
-  log: (line: string) => void,
-): Promise<OnlineBenchResult> {
+export async function memberRequests(config: MarqueeConfig, members: number): Promise<MemberRequests> {
   const origin = `http://${config.host}:${config.online.port}`;
   const health = await fetch(`${origin}/health`).catch(() => null);
   if (!health?.ok)
@@ -100,7 +111,7 @@ export async function runOnlineBench(
       `the online service does not answer at ${origin}/health: start the platform first (npm start)`,
     );
   const tokens = await Promise.all(
-    Array.from({ length: options.members }, (_, m) =>
+    Array.from({ length: members }, (_, m) =>
       mintToken({ role: 'device', memberId: `m${m + 1}` }, config.auth.secret),
     ),
   );
@@ -118,6 +129,21 @@ export async function runOnlineBench(
     throw new Error(
       `GET rows answered ${sample.status} (${body.slice(0, 200)}); is MARQUEE_JWT_SECRET the same as the service's?`,
     );
+  return { origin, requests, request, body };
+}
+
+/**
+ * `marquee bench online`: the running online service against a bare Fastify route answering a fixed
+ * page of the same size on the same machine (its ceiling, measured in the same run). Random demo
+ * members with valid device tokens, warm caches after a warm-up; then saturation (closed loop) and
+ * latency at a fixed offered rate (open loop, coordinated omission corrected).
+ */
+export async function runOnlineBench(
+  config: MarqueeConfig,
+  options: OnlineBenchOptions,
+  log: (line: string) => void,
+): Promise<OnlineBenchResult> {
+  const { origin, requests, request, body } = await memberRequests(config, options.members);
   const bare = await startBareServer(config.host, body);
   try {
     const ours: Target = { origin, request };

@@ -8,6 +8,11 @@ export interface OpenLoopJob {
   durationMs: number;
   /** Offered before the measured window, not measured (see OpenLoopOptions.warmupMs). */
   warmupMs: number;
+  /** See OpenLoopOptions. */
+  maxSockets?: number;
+  timeoutMs?: number;
+  lateMs?: number;
+  windowMs?: number;
   /** Requests to pick from at random, one per due slot. */
   requests: Array<{ path: string; headers: Record<string, string> }>;
 }
@@ -42,6 +47,10 @@ if (require.main === module) {
       rate: job.rate,
       durationMs: job.durationMs,
       warmupMs: job.warmupMs,
+      ...(job.maxSockets ? { maxSockets: job.maxSockets } : {}),
+      ...(job.timeoutMs ? { timeoutMs: job.timeoutMs } : {}),
+      ...(job.lateMs ? { lateMs: job.lateMs } : {}),
+      ...(job.windowMs ? { windowMs: job.windowMs } : {}),
       request: pick,
     }).then(
       (result) => process.send?.({ result }),

@@ -31,7 +31,10 @@ describe('open-loop load at a fixed rate', () => {
       assert.equal(result.completed, 100);
       assert.equal(served, 100);
       assert.equal(result.non2xx, 25);
+      assert.deepEqual(result.statuses, { 200: 75, 404: 25 });
+      assert.ok(result.accepted.p99Ms > 0, 'the 2xx answers have their own percentiles');
       assert.equal(result.errors, 0);
+      assert.ok(result.maxSendLagMs < 100, `the generator kept up (${result.maxSendLagMs} ms behind)`);
       assert.ok(result.p50Ms <= result.p90Ms && result.p90Ms <= result.p99Ms);
     } finally {
       server.close();
@@ -85,9 +88,15 @@ describe('open-loop load at a fixed rate', () => {
         rate: 50,
         durationMs: 100,
         timeoutMs: 200,
+        lateMs: 150,
+        windowMs: 40,
         request: () => ({ path: '/silent', headers: {} }),
       });
       assert.equal(result.sent, 5);
+      assert.equal(result.late, 5, 'every timeout is later than lateMs');
+      assert.equal(result.acceptedInTime, 0);
+      assert.deepEqual(result.statuses, {});
+      assert.equal(result.p99ByWindowMs?.length, 3, 'windows of 40 ms at 50 req/s hold 2, 2 and 1 requests');
       assert.equal(result.completed, 5);
       assert.equal(result.errors, 5);
       assert.ok(result.p50Ms >= 200, `timed out requests are measured until they fail (${result.p50Ms} ms)`);

@@ -19,6 +19,10 @@ export interface OpenLoopOptions {
   maxSockets?: number;
   /** A request unanswered this long is an error. */
   timeoutMs?: number;
+  /** Answers (or failures) later than this after their due time are counted in `late`. */
+  lateMs?: number;
+  /** Given: the p99 of every window of this length (by due time) is reported in `p99ByWindowMs`. */
+  windowMs?: number;
 }
 
 export interface Percentiles {
@@ -28,10 +32,28 @@ export interface Percentiles {
 }
 
 export interface OpenLoopResult extends Percentiles {
+  /** Wall-clock time (epoch ms) the measured window began: phases in other processes line up on it. */
+  startedAtMs: number;
   sent: number;
   completed: number;
+  /** Requests without an answer: refused, reset or timed out. */
   errors: number;
   non2xx: number;
+  /** Answers by HTTP status. */
+  statuses: Record<string, number>;
+  /** Latency of the 2xx answers alone (a fast refusal does not flatter it); zeros when there were none. */
+  accepted: Percentiles;
+  /** Answers and failures later than `lateMs` (0 when it is not given). */
+  late: number;
+  /** 2xx answers within `lateMs` of their due time (all 2xx answers when it is not given). */
+  acceptedInTime: number;
+  /**
+   * How late the generator sent its latest-sent request: near 0 when it kept up with the rate; large
+   * when the generator itself (or the machine) could not, and the latencies are mostly its backlog.
+   */
+  maxSendLagMs: number;
+  /** p99 of each `windowMs` window of due times, when asked for. */
+  p99ByWindowMs?: number[];
 }
 
 export function percentiles(latenciesMs: Float64Array): Percentiles {
@@ -64,11 +86,15 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     bodyTimeout: options.timeoutMs ?? 10_000,
   });
   const latencies = new Float64Array(measured);
+  // Status of each measured request; 0 for one without an answer.
+  const codes = new Uint16Array(measured);
   let sent = 0;
   let completed = 0;
   let errors = 0;
   let non2xx = 0;
+  let maxSendLagMs = 0;
   const start = performance.now();
+  const wallStart = Date.now();
 
   await new Promise<void>((resolve) => {
     let finished = 0;
@@ -76,6 +102,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
       finished += 1;
       if (i >= warmup) {
         latencies[i - warmup] = performance.now() - (start + i * intervalMs);
+        codes[i - warmup] = ok ? status : 0;
         completed += 1;
         if (!ok) errors += 1;
         else if (status < 200 || status > 299) non2xx += 1;
@@ -102,11 +129,39 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     // A timer per millisecond sends whatever has fallen due; no busy loop stealing the server's cores.
     const tick = () => {
       const now = performance.now();
+      if (sent < total && sent >= warmup)
+        maxSendLagMs = Math.max(maxSendLagMs, now - (start + sent * intervalMs));
       while (sent < total && start + sent * intervalMs <= now) send(sent++);
       if (sent < total) setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
     };
     tick();
   });
   await pool.destroy();
-  return { sent: sent - warmup, completed, errors, non2xx, ...percentiles(latencies) };
+  const statuses: Record<string, number> = {};
+  for (const code of codes) if (code) statuses[code] = (statuses[code] ?? 0) + 1;
+  const accepted = latencies.filter((_, i) => (codes[i] as number) >= 200 && (codes[i] as number) <= 299);
+  const lateMs = options.lateMs;
+  return {
+    startedAtMs: wallStart + (options.warmupMs ?? 0),
+    sent: sent - warmup,
+    completed,
+    errors,
+    non2xx,
+    ...percentiles(latencies),
+    statuses,
+    accepted: accepted.length > 0 ? percentiles(accepted) : { p50Ms: 0, p90Ms: 0, p99Ms: 0 },
+    late: lateMs === undefined ? 0 : latencies.filter((ms) => ms > lateMs).length,
+    maxSendLagMs: Math.round(maxSendLagMs),
+    acceptedInTime: lateMs === undefined ? accepted.length : accepted.filter((ms) => ms <= lateMs).length,
+    ...(options.windowMs ? { p99ByWindowMs: p99ByWindow(latencies, options.rate, options.windowMs) } : {}),
+  };
+}
+
+/** The p99 of each window of `windowMs` of due times (request i is due at i / rate). */
+function p99ByWindow(latencies: Float64Array, rate: number, windowMs: number): number[] {
+  const perWindow = Math.max(1, Math.round((rate * windowMs) / 1000));
+  const windows: number[] = [];
+  for (let from = 0; from < latencies.length; from += perWindow)
+    windows.push(percentiles(latencies.subarray(from, from + perWindow)).p99Ms);
+  return windows;
 }

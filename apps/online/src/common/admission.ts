@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
+import { counter } from '@marquee/observability';
+
+export interface AdmissionOptions {
+  /** API requests served at once; one more is answered 503 at once. */
+  maxInFlight: number;
+  /** Smoothed event-loop lag above which API requests are answered 503 at once. */
+  shedLagMs: number;
+}
+
+/** Why a request was not admitted. */
+export type ShedReason = 'in_flight' | 'lag';
+
+/** How often the event loop's lag is sampled. */
+const SAMPLE_MS = 20;
+/** Weight of the newest sample in the smoothed lag: a lone collection pause does not shed on its own. */
+const SMOOTHING = 0.3;
+const RETRY_AFTER_SECONDS = 1;
+const SHED_BODY = JSON.stringify({
+  statusCode: 503,
+  error: 'Service Unavailable',
+  message: `the service is over its capacity; retry after ${RETRY_AFTER_SECONDS} s`,
+});
+
+/**
+ * The event loop's lag, smoothed: a timer due every SAMPLE_MS measures how late it runs. Timers run
+ * before the loop reads new requests, so a loop that was busy is known busy before it takes more.
+ * Each sample counts at most `ceilingMs`, so one long pause (a full collection, a burst of
+ * synchronous work) cannot lift the smoothed lag past a threshold of half the ceiling on its own:
+ * only a loop that keeps lagging does.
+ */
+export class EventLoopLag {
+  private smoothed = 0;
+  private last = performance.now();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly ceilingMs: number) {
+    this.timer = setInterval(() => this.sample(performance.now()), SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  /** The smoothed lag in milliseconds. */
+  get ms(): number {
+    return this.smoothed;
+  }
+
+  sample(now: number): void {
+    const lag = Math.min(this.ceilingMs, Math.max(0, now - this.last - SAMPLE_MS));
+    this.last = now;
+    this.smoothed += SMOOTHING * (lag - this.smoothed);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/**
+ * Admission control of the API: past `maxInFlight` requests in progress, or while the event loop
+ * lags more than `shedLagMs`, a request is answered 503 with Retry-After before any guard, parsing
+ * or store read runs. Under overload the service then spends its cores on the requests it admitted
+ * (which stay fast) instead of queueing every request until all of them are late; the cheaper the
+ * refusal, the more goodput is left. Only `/v1/` routes are shed: health, readiness, metrics, docs
+ * and the demo page always answer.
+ */
+export class Admission {
+  private inFlight = 0;
+
+  constructor(
+    private readonly options: AdmissionOptions,
+    private readonly lag: { readonly ms: number },
+  ) {}
+
+  get current(): number {
+    return this.inFlight;
+  }
+
+  /** Admits a request (the caller must `release` it once) or says why not. */
+  admit(): ShedReason | undefined {
+    if (this.inFlight >= this.options.maxInFlight) return 'in_flight';
+    if (this.lag.ms > this.options.shedLagMs) return 'lag';
+    this.inFlight += 1;
+    return undefined;
+  }
+
+  release(): void {
+    this.inFlight -= 1;
+  }
+}
+
+const isApi = (url: string) => url.startsWith('/v1/');
+
+/**
+ * Registers admission control as the first `onRequest` hook of `fastify`, with its metrics:
+ * `marquee_online_shed_total{reason}`, `marquee_online_requests_in_flight` and
+ * `marquee_online_event_loop_lag_seconds`.
+ */
+export function admitRequests(fastify: FastifyInstance, registry: Registry, options: AdmissionOptions): void {
+  const lag = new EventLoopLag(2 * options.shedLagMs);
+  const admission = new Admission(options, lag);
+  const shed = counter(
+    registry,
+    'marquee_online_shed_total',
+    'API requests answered 503 at once, by reason',
+    ['reason'],
+  );
+  new Gauge({
+    name: 'marquee_online_requests_in_flight',
+    help: 'API requests admitted and not yet answered',
+    registers: [registry],
+    collect() {
+      this.set(admission.current);
+    },
+  });
+  new Gauge({
+    name: 'marquee_online_event_loop_lag_seconds',
+    help: 'Smoothed event-loop lag that admission control sheds on',
+    registers: [registry],
+    collect() {
+      this.set(lag.ms / 1000);
+    },
+  });
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+    if (!isApi(request.url)) return done();
+    const refused = admission.admit();
+    if (refused) {
+      shed.inc({ reason: refused });
+      void reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .type('application/json; charset=utf-8')
+        .send(SHED_BODY);
+      return;
+    }
+    // 'close' fires once whether the answer was sent or the client went away.
+    reply.raw.once('close', () => admission.release());
+    done();
+  });
+  fastify.addHook('onClose', (_instance, done) => {
+    lag.stop();
+    done();
+  });
+}

@@ -8,6 +8,7 @@ import { registerFreshnessBench } from './bench-freshness-commands';
 import { registerOnlineBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
+import { registerImportCommands } from './import-commands';
 import { registerModelCommands } from './model-commands';
 import { registerPlatformCommands } from './platform-commands';
 import { registerStackCommands } from './stack-commands';
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
   registerDemoCommands(program, config);
   registerAlgorithmCommands(program, config);
   registerModelCommands(program, config);
+  registerImportCommands(program, config);
   registerEvalCommands(program);
   registerTokenCommands(program, config);
   const bench = registerBenchCommands(program, config);

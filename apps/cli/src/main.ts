@@ -5,6 +5,7 @@ import { ValidationError } from '@marquee/domain';
 import { registerAlgorithmCommands } from './algorithm-commands';
 import { registerBenchCommands } from './bench-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
+import { registerImportBench } from './bench-import-commands';
 import { registerOnlineBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
   const bench = registerBenchCommands(program, config);
   registerOnlineBench(bench, config);
   registerFreshnessBench(bench, config);
+  registerImportBench(bench, config);
   await program.parseAsync(argv);
 }
 

@@ -2,6 +2,7 @@ import { ID_PATTERN, type CatalogItem, type Play } from '@marquee/domain';
 import { loadMovieLens, type RatingsDataset } from '@marquee/evaluation';
 import type { CatalogRepository } from '@marquee/storage';
 import type { HistoryWriter } from './history-writer';
+import { DEFAULT_CHUNK_LINES } from './plays-import';
 import type { ImportProgress } from './progress';
 
 export interface MovieLensImportOptions {
@@ -92,7 +93,7 @@ async function writeRatings(
   const validMember = memberIds.map((id) => ID_PATTERN.test(id));
   const validItem = itemIds.map((id) => ID_PATTERN.test(id));
   const total = dataset.users.length;
-  const chunkSize = options.chunkSize ?? 20_000;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_LINES;
   let plays = 0;
   let rejected = 0;
   for (let start = 0; start < total; start += chunkSize) {
@@ -115,5 +116,6 @@ async function writeRatings(
       done: Math.min(1, (start + chunkSize) / total),
     });
   }
+  await options.writer.dropHotCopies();
   return { plays, rejected };
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readLineBatches } from './line-reader';
 import { ratingPlay } from './movielens-import';
-import { formatOf, parseCsvHeader, parseCsvPlay, parseJsonPlay, splitCsv } from './play-rows';
+import { playSchema } from '@marquee/domain';
+import { formatOf, parseCsvHeader, parseCsvPlay, parseJsonPlay, splitCsv, wellFormedPlay } from './play-rows';
 
 const play = {
   eventId: 'e1',
@@ -60,6 +61,36 @@ describe('plays file rows', () => {
       () => parseCsvHeader('eventId,eventId,userId,itemId,device,timestamp,positionMs,durationMs'),
       /repeated eventId/,
     );
+  });
+
+  it('takes the quick check only for plays the schema accepts, the same play', () => {
+    const variants: Record<string, unknown>[] = [
+      play,
+      { ...play, timestamp: '2026-01-01T20:00:00.123+02:00' },
+      { ...play, timestamp: '2026-02-30T20:00:00Z' },
+      { ...play, timestamp: '2026-13-01T20:00:00Z' },
+      { ...play, timestamp: '1999-12-31T23:59:59Z' },
+      { ...play, timestamp: '2099-01-01T00:00:00Z' },
+      { ...play, timestamp: '2026-01-01 20:00:00' },
+      { ...play, positionMs: 5400001 },
+      { ...play, positionMs: 1.5 },
+      { ...play, durationMs: 0 },
+      { ...play, durationMs: 24 * 3600_000 + 1 },
+      { ...play, device: 'toaster' },
+      { ...play, userId: 'has space' },
+      { ...play, eventId: '' },
+      { ...play, extra: 1 },
+      { ...play, itemId: 7 },
+    ];
+    for (const value of variants) {
+      const quick = wellFormedPlay(value);
+      const schema = playSchema.safeParse(value);
+      if (quick) assert.deepEqual(quick, schema.data, JSON.stringify(value));
+      else if (schema.success)
+        assert.ok(value.timestamp !== play.timestamp, `${JSON.stringify(value)} only via the schema`);
+    }
+    assert.deepEqual(wellFormedPlay(play), play);
+    assert.equal(wellFormedPlay({ ...play, timestamp: '2026-02-30T20:00:00Z' }), undefined);
   });
 
   it('tells the format from the file name', () => {

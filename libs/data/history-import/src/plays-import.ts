@@ -67,6 +67,12 @@ export interface PlaysImportSummary {
 const TEXT_LIMIT = 1000;
 
 /**
+ * Lines per chunk. Larger chunks group more of a member's plays into one batch (a time-ordered export
+ * spreads a member's plays over the whole file); 50,000 plays are a few tens of MB in memory.
+ */
+export const DEFAULT_CHUNK_LINES = 50_000;
+
+/**
  * Imports a plays file into the members' history (see HistoryWriter), chunk by chunk, resumable: a
  * checkpoint beside the input records the line up to which everything is written, and the next run
  * of the same file goes on from there. A row that is not a valid play is reported with file and
@@ -83,7 +89,7 @@ export async function importPlays(options: PlaysImportOptions): Promise<PlaysImp
   const { size } = await stat(file);
   const rejects = new RejectsFile(rejectsFileOf(file), resumed?.rejectsBytes ?? 0);
   const columns = format === 'csv' ? await csvColumns(file) : undefined;
-  const chunkLines = options.chunkLines ?? 20_000;
+  const chunkLines = options.chunkLines ?? DEFAULT_CHUNK_LINES;
 
   let mark: ImportCheckpoint = resumed ?? {
     input: file,
@@ -173,6 +179,7 @@ export async function importPlays(options: PlaysImportOptions): Promise<PlaysImp
     await writing;
   } finally {
     rejects.close();
+    await writer.dropHotCopies();
   }
   const complete = !stopped;
   if (complete) await removeCheckpoint(file);

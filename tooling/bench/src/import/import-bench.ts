@@ -52,10 +52,13 @@ function* benchPlays(options: ImportBenchOptions, memberPrefix: string): Generat
   const members = Math.max(1, Math.round(options.plays / options.playsPerMember));
   const start = Date.parse('2025-06-01T00:00:00Z');
   const step = (365 * 24 * 3600_000) / options.plays;
+  // mulberry32: a seeded generator in 32-bit integer arithmetic.
   let seed = 7;
   const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   for (let i = 0; i < options.plays; i++) {
     const durationMs = 5_400_000;
@@ -163,7 +166,7 @@ export async function runImportBench(
   const benchConfig: MarqueeConfig = { ...config, cassandra: { ...config.cassandra, keyspace } };
   const dir = await mkdtemp(path.join(tmpdir(), 'marquee-import-bench-'));
   const client = await connectCassandra(benchConfig, logger);
-  const cache = openCache(benchConfig, logger);
+  const cache = openCache(benchConfig, logger, 1000);
   try {
     const file = path.join(dir, 'plays.jsonl');
     await writePlaysFile(file, benchPlays(options, 'bi'));

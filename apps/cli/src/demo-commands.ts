@@ -45,7 +45,9 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
 
   program
     .command('start')
-    .description('npm start: the stack, the three apps, one pipeline run on demo data; Ctrl-C stops the apps')
+    .description(
+      'npm start: the stack, the three apps, demo data, the popularity pipeline and the default personal algorithms trained once; Ctrl-C stops the apps',
+    )
     .action(async () => {
       const c = config();
       const log = (line: string) => console.log(line);
@@ -59,7 +61,13 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
       };
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
-      const summary = await runDemo(c, createLogger('start', 'warn', true), DEFAULT_DEMO, log, apps);
+      const summary = await runDemo(
+        c,
+        createLogger('start', 'warn', true),
+        { ...DEFAULT_DEMO, personalRows: true },
+        log,
+        apps,
+      );
       printSummary(summary);
       printUrls(summary);
       console.log('\nlogs are in', `${c.stateDir}/logs`, '- press Ctrl-C to stop the apps');

@@ -7,9 +7,11 @@ import { registerBenchCommands } from './bench-commands';
 import { registerCatalogCommands } from './catalog-commands';
 import { registerConfigCommands } from './config-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
+import { registerImportBench } from './bench-import-commands';
 import { registerOnlineBench, registerOverloadBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
+import { registerImportCommands } from './import-commands';
 import { registerModelCommands } from './model-commands';
 import { registerPlatformCommands } from './platform-commands';
 import { registerStackCommands } from './stack-commands';
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
   registerAlgorithmCommands(program, config);
   registerModelCommands(program, config);
   registerCatalogCommands(program, config);
+  registerImportCommands(program, config);
   registerEvalCommands(program);
   registerTokenCommands(program, config);
   registerConfigCommands(program);
@@ -36,6 +39,7 @@ async function main(argv: string[]): Promise<void> {
   registerOnlineBench(bench, config);
   registerOverloadBench(bench, config);
   registerFreshnessBench(bench, config);
+  registerImportBench(bench, config);
   await program.parseAsync(argv);
 }
 

@@ -2,3 +2,4 @@ export * from './training';
 export * from './online';
 export * from './freshness';
 export * from './percentiles';
+export * from './import';

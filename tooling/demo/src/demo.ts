@@ -9,12 +9,25 @@ import { connectPlatform, type Platform } from '@marquee/testkit';
 import { AppSupervisor, LocalStack } from '@marquee/stack';
 import { generateDataset, type SyntheticDataset } from '@marquee/synthetic';
 import type { popularityPipeline } from '@marquee/workflows';
+import { RegistrationsRepository } from '@marquee/storage';
+import type { TrainingPipelineResult } from '@marquee/offline-client';
+import {
+  DEFAULT_ALGORITHMS,
+  registerDefaultAlgorithms,
+  trainDefaultAlgorithms,
+  type DefaultAlgorithmsDeps,
+} from './default-algorithms';
 
 export interface DemoOptions {
   seed: number;
   members: number;
   items: number;
   playsPerMember: number;
+  /**
+   * Registers the default algorithms (EASE for Top picks, item-kNN for Because you watched) where
+   * they are not registered, and trains those without a champion once the plays are in.
+   */
+  personalRows?: boolean;
 }
 
 export interface DemoSummary {
@@ -31,6 +44,29 @@ export interface DemoSummary {
 }
 
 export const DEFAULT_DEMO: DemoOptions = { seed: 7, members: 200, items: 300, playsPerMember: 15 };
+
+/**
+ * What members are watching now: one play each in the previous 10-minute bucket of Trending (the
+ * generated history ends at midnight, outside Trending's window), anchored to that bucket, so a
+ * rerun within the same ten minutes republishes the same events.
+ */
+function watchingNow(options: DemoOptions, prefix: string, now: number): Play[] {
+  const bucketMs = 10 * 60_000;
+  const from = Math.floor(now / bucketMs) * bucketMs - bucketMs;
+  const generated = generateDataset({
+    seed: options.seed,
+    items: options.items,
+    members: options.members,
+    playsPerMember: 1,
+    days: 1,
+    now: new Date(from),
+    eventPrefix: `${prefix}-now${new Date(from).toISOString().slice(11, 16).replace(':', '')}`,
+  });
+  return generated.plays.map((play, i) => ({
+    ...play,
+    timestamp: new Date(from + ((i * 7919) % bucketMs)).toISOString(),
+  }));
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -75,7 +111,20 @@ export async function runDemo(
   await new LocalStack(config, log).up();
   const platform = await connectPlatform(config, logger);
   const apps = supervisor ?? new AppSupervisor(config, log);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const defaults: DefaultAlgorithmsDeps = {
+    registrations: new RegistrationsRepository(platform.cassandra),
+    lists: platform.lists,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+  };
   try {
+    // Registered before the apps start, so the online service loads the variants at once.
+    if (options.personalRows) {
+      const registered = await registerDefaultAlgorithms(defaults);
+      if (registered.length > 0) log(`registered the default algorithms ${registered.join(', ')}`);
+    }
     await apps.start();
     const api = `http://${config.host}:${config.online.port}`;
 
@@ -92,6 +141,7 @@ export async function runDemo(
       now: anchor,
       eventPrefix: prefix,
     });
+    if (options.personalRows) dataset.plays.push(...watchingNow(options, prefix, Date.now()));
     await platform.catalog.upsert(dataset.catalog);
     log(
       `catalog: ${dataset.catalog.length} titles; publishing ${dataset.plays.length} plays of ${dataset.members.length} members`,
@@ -109,8 +159,6 @@ export async function runDemo(
     }
     log(`nearline stored ${playsStored} of ${dataset.plays.length} plays`);
 
-    const connection = await Connection.connect({ address: config.temporal.address });
-    const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const workflowId = `popularity-demo-${Date.now()}`;
     const handle = await temporal.workflow.start<typeof popularityPipeline>('popularityPipeline', {
       taskQueue: config.temporal.taskQueue,
@@ -118,9 +166,11 @@ export async function runDemo(
       args: [{ list: 'popular', k: 100, halfLifeDays: 14 }],
     });
     log(`workflow ${workflowId} started`);
-    const result = await handle.result();
+    const [result, trained] = await Promise.all([
+      handle.result(),
+      options.personalRows ? trainDefaultAlgorithms(defaults, log) : ([] as TrainingPipelineResult[]),
+    ]);
     const runStatus = (await handle.describe()).status.name;
-    await connection.close();
     log(`workflow ${workflowId} ${runStatus}: version ${result.version} from ${result.playsScanned} plays`);
 
     // One live play through the online API: the member starts their top pick.
@@ -130,14 +180,29 @@ export async function runDemo(
     // The online service switches to the new version when results.published announces it.
     let before = await fetchRows(api, member, token);
     const switchDeadline = Date.now() + 35_000;
+    const published = new Map(trained.filter((t) => t.published).map((t) => [t.registration, t.version]));
+    const personalVersion = published.get(DEFAULT_ALGORITHMS.topPicks.name);
     const switched = (rows: Row[]) => {
       const picks = rows.find((row) => row.id === 'top-picks') as (Row & { list?: string }) | undefined;
-      return picks !== undefined && (picks.list !== 'popular' || picks.version === result.version);
+      if (picks === undefined) return false;
+      // A newly trained similar-titles model shows as Because you watched once the service loaded it.
+      if (
+        published.has(DEFAULT_ALGORITHMS.becauseYouWatched.name) &&
+        !rows.some((r) => r.id === 'because-you-watched')
+      )
+        return false;
+      if (personalVersion && picks.list === DEFAULT_ALGORITHMS.topPicks.name)
+        return picks.version === personalVersion;
+      return picks.list !== 'popular' || picks.version === result.version;
     };
     while (!switched(before) && Date.now() < switchDeadline) {
       await sleep(100);
       before = await fetchRows(api, member, token);
     }
+    if (!switched(before))
+      log(
+        `the first page is not complete after 35 s: ${JSON.stringify(before.map((r) => ({ id: r.id, source: r.source, version: r.version, list: (r as { list?: string }).list })))}`,
+      );
     const candidate = before.find((row) => row.id === 'top-picks')?.items[0];
     if (!candidate)
       throw new Error('the Top picks row is empty after publishing; see the online and offline worker logs');
@@ -200,6 +265,7 @@ export async function runDemo(
     };
   } finally {
     if (!supervisor) await apps.stop();
+    await connection.close();
     await platform.close();
   }
 }

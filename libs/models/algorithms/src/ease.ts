@@ -70,7 +70,11 @@ export function itemGram(
 /** The share of the machine's memory one EASE training may take. */
 const MEMORY_SHARE = 0.75;
 
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+function gib(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+}
 
 /** B = I − P·diag(1/diag(P)): B[i][j] = −P[i][j] / P[j][j], zero diagonal (Steck 2019, §2.1). */
 export function easeWeightsFromInverse(a: Float64Array<ArrayBufferLike>, n: number): Float32Array {

@@ -113,6 +113,15 @@ describe('EASE', () => {
     );
   });
 
+  it('refuses a catalog whose matrix does not fit in memory, naming the memory needed', async () => {
+    const n = 100_000; // 12 bytes per titles²: 111.8 GiB
+    const plays = Array.from({ length: n }, (_, t) => ({ userId: `m${t % 50}`, itemId: `t${t}` }));
+    await assert.rejects(
+      ease.train(buildMatrix(plays), easeParams.parse({})),
+      /EASE needs 111\.8 GiB of memory for a dense 100000 × 100000 item matrix but this machine has/,
+    );
+  });
+
   it('reports progress and stops when cancelled', async () => {
     const data = buildMatrix(plantedPlays());
     const steps = new Set<string>();

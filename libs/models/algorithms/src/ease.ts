@@ -70,7 +70,7 @@ export function itemGram(
 /** The share of the machine's memory one EASE training may take. */
 const MEMORY_SHARE = 0.75;
 
-function gib(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
@@ -159,13 +159,13 @@ export const ease: Algorithm<EaseParams, EaseModel> = {
     const needed = BYTES_PER_ITEM_SQUARED * n * n;
     if (n > params.maxItems)
       throw new Error(
-        `EASE would invert a dense ${n} × ${n} item matrix (${gib(needed)} of memory) but maxItems is ` +
+        `EASE would invert a dense ${n} × ${n} item matrix (${formatBytes(needed)} of memory) but maxItems is ` +
           `${params.maxItems}: restrict the catalog to the most played titles, raise maxItems, or use item-knn or bpr`,
       );
     if (needed > os.totalmem() * MEMORY_SHARE)
       throw new Error(
-        `EASE needs ${gib(needed)} of memory for a dense ${n} × ${n} item matrix but this machine has ` +
-          `${gib(os.totalmem())}: restrict the catalog to the most played titles, or use item-knn or bpr`,
+        `EASE needs ${formatBytes(needed)} of memory for a dense ${n} × ${n} item matrix but this machine has ` +
+          `${formatBytes(os.totalmem())}: restrict the catalog to the most played titles, or use item-knn or bpr`,
       );
     const g = gramBuffer(n);
     itemGram(data, params.lambda, params.binarize, g.a);

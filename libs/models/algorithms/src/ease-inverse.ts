@@ -55,8 +55,10 @@ const tileKernel: KernelSource = {
 
 /** Threads sharing one matrix: each has its own 128 bytes of tile sums before the matrix. */
 export const MAX_THREADS = 4;
-/** Bytes before the matrix in the wasm memory: every thread's tile sums. */
-const MATRIX_OFFSET = 128 * MAX_THREADS;
+/** Where the shared claim counter lives: after every thread's tile sums. */
+const CLAIMS_OFFSET = 128 * MAX_THREADS;
+/** Bytes before the matrix in the wasm memory: every thread's tile sums, then the claim counter. */
+const MATRIX_OFFSET = CLAIMS_OFFSET + 128;
 /** A WebAssembly memory is at most 4 GiB: the matrix and L's diagonal. */
 export const WASM_MAX_ITEMS = Math.floor(Math.sqrt((2 ** 32 - MATRIX_OFFSET) / 8)) - 1;
 
@@ -67,6 +69,8 @@ export interface GramBuffer {
   diagonal: Float64Array;
   /** The shared WebAssembly memory holding both, for worker threads; absent on the 'js' engine. */
   memory?: WasmMemory;
+  /** claims[0]: the next piece of the current share of work, taken atomically by whichever thread is free. */
+  claims: Int32Array;
   tile: Tile;
   /** The tile's sums, pairwise: entry q is sums[2q] + sums[2q + 1]. */
   sums: Float64Array;
@@ -95,6 +99,7 @@ export function attachGram(memory: WasmMemory, n: number, part: number): GramBuf
     a: new Float64Array(memory.buffer, MATRIX_OFFSET, n * n),
     diagonal: new Float64Array(memory.buffer, MATRIX_OFFSET + 8 * n * n, n),
     memory,
+    claims: new Int32Array(memory.buffer, CLAIMS_OFFSET, 1),
     sums: new Float64Array(memory.buffer, out, 16),
     tile: (r0, r1, r2, r3, c0, c1, depth) =>
       dots4x2(at(r0), at(r1), at(r2), at(r3), at(c0), at(c1), 8 * depth, out),
@@ -116,6 +121,7 @@ export function gramBuffer(
   return {
     a,
     diagonal: new Float64Array(n),
+    claims: new Int32Array(1),
     sums,
     tile: (r0, r1, r2, r3, c0, c1, depth) => {
       rows[0] = r0;
@@ -268,13 +274,28 @@ export function inverseBlock(g: GramBuffer, n: number, f: number, t: number): vo
     for (let i = f; i <= j; i++) a[j * n + i] = block[(j - f) * size + i - f] as number;
 }
 
-/** One piece of work for a thread. */
-export type EaseUnit =
-  | { pass: 'cholesky'; r0: number; r1: number; f: number }
-  | { pass: 'invert' | 'inverse'; f: number; t: number };
+/**
+ * A share of work that every thread takes pieces of until none is left (`claims` counts them out):
+ * the panel rows [f, t) of one Cholesky row block, `rows` at a time, or the row blocks [from, to) of V
+ * or P. Whichever thread is free takes the next piece, so a thread slowed by other jobs holds up no one.
+ */
+export type EaseShare =
+  | { pass: 'cholesky'; f: number; t: number; rows: number }
+  | { pass: 'invert' | 'inverse'; from: number; to: number };
 
-export function runUnit(g: GramBuffer, n: number, unit: EaseUnit): void {
-  if (unit.pass === 'cholesky') choleskyPanel(g, n, unit.r0, unit.r1, unit.f);
-  else if (unit.pass === 'invert') invertBlock(g, n, unit.f, unit.t);
-  else inverseBlock(g, n, unit.f, unit.t);
+/** Takes pieces of `share` until none is left. */
+export function workShare(g: GramBuffer, n: number, share: EaseShare): void {
+  for (;;) {
+    const piece = Atomics.add(g.claims, 0, 1);
+    if (share.pass === 'cholesky') {
+      const r0 = share.f + piece * share.rows;
+      if (r0 >= share.t) return;
+      choleskyPanel(g, n, r0, Math.min(share.t, r0 + share.rows), share.f);
+    } else {
+      const f = share.from + piece * BLOCK;
+      if (f >= share.to) return;
+      if (share.pass === 'invert') invertBlock(g, n, f, Math.min(n, f + BLOCK));
+      else inverseBlock(g, n, f, Math.min(n, f + BLOCK));
+    }
+  }
 }

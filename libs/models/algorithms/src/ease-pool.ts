@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { runUnit, type EaseUnit, type GramBuffer } from './ease-inverse';
+import { workShare, type EaseShare, type GramBuffer } from './ease-inverse';
 
 /**
- * Runs EASE units on the calling thread and on worker threads bound to the matrix's shared memory: the
- * first unit of each round here, the others one per worker.
+ * Works through shares of EASE work on the calling thread and on worker threads bound to the matrix's
+ * shared memory, every thread taking the next piece when it is free.
  */
 export class EasePool {
   private readonly workers: Worker[];
@@ -48,17 +48,18 @@ export class EasePool {
     return this.workers.length + 1;
   }
 
-  /** Runs at most `threads` units at once and resolves when all have finished. */
-  async round(units: EaseUnit[]): Promise<void> {
+  /** Resolves when every piece of `share` is done. */
+  async share(share: EaseShare): Promise<void> {
     if (this.failure) throw this.failure;
-    const running = units.slice(1).map(
-      (unit, w) =>
+    Atomics.store(this.g.claims, 0, 0);
+    const running = this.workers.map(
+      (worker, w) =>
         new Promise<void>((resolve, reject) => {
           this.waiting[w] = (error) => (error ? reject(error) : resolve());
-          (this.workers[w] as Worker).postMessage(unit);
+          worker.postMessage(share);
         }),
     );
-    if (units[0]) runUnit(this.g, this.n, units[0]);
+    workShare(this.g, this.n, share);
     await Promise.all(running);
   }
 

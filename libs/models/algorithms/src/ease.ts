@@ -1,14 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import type { Algorithm, Recommendations, TrainContext, TrainedModel } from './algorithm';
-import {
-  BLOCK,
-  choleskyDiagonal,
-  gramBuffer,
-  MAX_THREADS,
-  type EaseUnit,
-  type GramBuffer,
-} from './ease-inverse';
+import { BLOCK, choleskyDiagonal, gramBuffer, MAX_THREADS, type GramBuffer } from './ease-inverse';
 import { EasePool } from './ease-pool';
 import type { InteractionMatrix } from './matrix';
 import { packArtifact, unpackArtifact } from './serialization';
@@ -105,26 +98,16 @@ async function invertGram(g: GramBuffer, n: number, threads: number, context: Tr
     // Row blocks of L run in order; the rows of one block's panel are independent, so they are shared out.
     for (let f = 0; f < n; f += BLOCK) {
       const t = Math.min(n, f + BLOCK);
-      const parts = f === 0 ? 1 : pool.threads;
-      await pool.round(
-        Array.from({ length: parts }, (_, p) => ({
-          pass: 'cholesky' as const,
-          r0: f + Math.floor(((t - f) * p) / parts),
-          r1: f + Math.floor(((t - f) * (p + 1)) / parts),
-          f,
-        })),
-      );
+      await pool.share({ pass: 'cholesky', f, t, rows: 8 });
       choleskyDiagonal(g, n, f, t);
       await between('cholesky', t);
     }
-    // Row blocks of V, then of P, in any order: one block per thread at a time.
+    // Row blocks of V, then of P, in any order, taken by whichever thread is free; 16 per progress report.
     for (const pass of ['invert', 'inverse'] as const)
-      for (let f = 0; f < n; f += BLOCK * pool.threads) {
-        const units: EaseUnit[] = [];
-        for (let b = f; b < Math.min(n, f + BLOCK * pool.threads); b += BLOCK)
-          units.push({ pass, f: b, t: Math.min(n, b + BLOCK) });
-        await pool.round(units);
-        await between(pass, Math.min(n, f + BLOCK * pool.threads));
+      for (let from = 0; from < n; from += 16 * BLOCK) {
+        const to = Math.min(n, from + 16 * BLOCK);
+        await pool.share({ pass, from, to });
+        await between(pass, to);
       }
   } finally {
     await pool.close();

@@ -1,7 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
 import {
+  runBprBench,
+  runEaseBench,
+  type BprBenchResult,
   runScoreBench,
+  type EaseBenchOptions,
+  type EaseBenchResult,
   runTrainBench,
   type ScoreBenchOptions,
   type ScoreBenchResult,
@@ -60,6 +65,33 @@ function printScore(r: ScoreBenchResult): void {
   );
 }
 
+function printEase(r: EaseBenchResult): void {
+  console.log(
+    `EASE training: ${count(r.interactions)} plays (${count(r.users)} members × ${count(r.items)} titles), ` +
+      `λ ${r.lambda}, ${r.threads} thread(s)`,
+  );
+  console.log(`  marquee  ${seconds(r.oursSeconds)}`);
+  console.log(`  numpy    ${seconds(r.numpySeconds)}  (${r.baseline}; np.linalg.inv)`);
+  console.log(`  ratio    ${r.ratio.toFixed(2)}  (marquee / numpy; target ≤ 2)`);
+  console.log(
+    `  agreement identical top 10 for ${(100 * r.top10Agreement).toFixed(1)}% of ${count(r.membersCompared)} members`,
+  );
+}
+
+function printBpr(r: BprBenchResult): void {
+  console.log(
+    `BPR on ${r.dataset} (stratified per member, ${r.split.ratio}, seed ${r.split.seed}): nDCG@10 and training time`,
+  );
+  console.log(
+    `  marquee  ${r.ours.ndcg.toFixed(4)}  ${seconds(r.ours.seconds)}  ${JSON.stringify(r.ours.params)}`,
+  );
+  console.log(
+    `  cornac   ${r.cornac.ndcg.toFixed(4)}  ${seconds(r.cornac.seconds)}  ${JSON.stringify(r.cornac.params)} ` +
+      `(cornac ${r.cornac.version}, ${r.cornac.threads} thread(s))`,
+  );
+  console.log(`  ratio    ${r.ratio.toFixed(2)}  (marquee / cornac time; target ≤ 2, nDCG within 0.01)`);
+}
+
 /** `marquee bench train|score`: Marquee's ALS against named baselines on identical data. */
 /** Adds `bench` with its train and score subcommands; returns it so other benchmarks can join. */
 export function registerBenchCommands(program: Command, config: () => MarqueeConfig): Command {
@@ -102,6 +134,38 @@ export function registerBenchCommands(program: Command, config: () => MarqueeCon
       const result = await runScoreBench({ ...opts, cacheDir: config().cacheDir, log: stderr });
       if (opts.json) console.log(JSON.stringify(result));
       else printScore(result);
+    });
+  bench
+    .command('ease')
+    .description('train EASE on a synthetic catalog, then numpy (np.linalg.inv) on the same plays and λ')
+    .option('--items <n>', 'titles in the catalog', wholeNumber('--items', 10, 40_000), 10_000)
+    .option(
+      '--interactions <n>',
+      'stored (member, title) pairs (default 100 per title)',
+      wholeNumber('--interactions', 1_000, 50_000_000),
+    )
+    .option('--lambda <x>', 'λ, the L2 weight on B', positive('--lambda', 1e9), 400)
+    .option('--seed <n>', 'seeds the synthetic plays', wholeNumber('--seed', 0, 0xffffffff), 1)
+    .option('--json', 'print one JSON object (progress goes to stderr)')
+    .action(async (opts: Flags<Omit<EaseBenchOptions, 'interactions'>> & { interactions?: number }) => {
+      const result = await runEaseBench({
+        ...opts,
+        interactions: opts.interactions ?? 100 * opts.items,
+        cacheDir: config().cacheDir,
+        log: stderr,
+      });
+      if (opts.json) console.log(JSON.stringify(result));
+      else printEase(result);
+    });
+  bench
+    .command('bpr')
+    .description("BPR at its defaults against cornac's tuned BPR on one split of a MovieLens set")
+    .requiredOption('--data <dir>', 'MovieLens directory or ratings file (ml-100k, ml-1m, ml-latest)')
+    .option('--json', 'print one JSON object (progress goes to stderr)')
+    .action(async (opts: { data: string; json?: boolean }) => {
+      const result = await runBprBench({ data: opts.data, cacheDir: config().cacheDir, log: stderr });
+      if (opts.json) console.log(JSON.stringify(result));
+      else printBpr(result);
     });
   return bench;
 }

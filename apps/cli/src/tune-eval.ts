@@ -4,7 +4,7 @@ import { tuneAndEvaluate, type AlgorithmSpec, type RatingsDataset } from '@marqu
 export async function runTunedEval(
   dataset: RatingsDataset,
   algorithms: AlgorithmSpec[],
-  opts: { k: number; seed: number; trials: number; json?: boolean },
+  opts: { k: number; seed: number; splitBy: 'user' | 'item'; trials: number; json?: boolean },
 ): Promise<void> {
   const started = Date.now();
   const report = await tuneAndEvaluate({
@@ -12,7 +12,7 @@ export async function runTunedEval(
     algorithms,
     k: opts.k,
     trials: opts.trials,
-    protocol: { seed: opts.seed },
+    protocol: { seed: opts.seed, filterBy: opts.splitBy },
     onProgress: (p) => {
       const seconds = (Date.now() - started) / 1000;
       process.stderr.write(

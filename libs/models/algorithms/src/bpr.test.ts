@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { initTensorBackend, tf } from '@marquee/tensor';
 import { bpr, bprParams } from './bpr';
+import { fitBprWithTensors } from './bpr-tensor';
 import { buildMatrix, type Interaction, type InteractionMatrix } from './matrix';
 
 /**
@@ -25,11 +26,23 @@ function allMembers(matrix: InteractionMatrix): Int32Array {
 const small = { factors: 4, epochs: 30, batchSize: 64, learningRate: 0.02, regularization: 0.01 };
 
 describe('BPR', () => {
-  it('lowers its loss epoch by epoch and leaves no tensors behind', async () => {
+  it('lowers its loss epoch by epoch (SGD on CPUs)', async () => {
+    const losses: number[] = [];
+    await bpr.train(buildMatrix(plantedPlays()), bprParams.parse(small), {
+      onProgress: (p) => losses.push(p.detail?.['loss'] as number),
+    });
+    assert.equal(losses.length, small.epochs);
+    assert.ok(
+      (losses.at(-1) as number) < (losses[0] as number) / 2,
+      `loss went ${losses[0]} → ${losses.at(-1)}`,
+    );
+  });
+
+  it('on the tensor path (a GPU host) lowers its loss and leaves no tensors behind', async () => {
     await initTensorBackend();
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    await bpr.train(buildMatrix(plantedPlays()), bprParams.parse(small), {
+    await fitBprWithTensors(buildMatrix(plantedPlays()), bprParams.parse({ ...small, learningRate: 0.02 }), {
       onProgress: (p) => losses.push(p.detail?.['loss'] as number),
     });
     assert.equal(losses.length, small.epochs);
@@ -84,17 +97,28 @@ describe('BPR', () => {
     assert.throws(() => bprParams.parse({ lr: 0.1 }), /lr/);
   });
 
-  it('stops when cancelled, still leaving no tensors behind', async () => {
+  it('stops when cancelled, on either path, leaving no tensors behind', async () => {
     await initTensorBackend();
     const before = tf.memory().numTensors;
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(
-      bpr.train(buildMatrix(plantedPlays()), bprParams.parse(small), { signal: controller.signal }),
-      {
-        name: 'AbortError',
-      },
-    );
+    const data = buildMatrix(plantedPlays());
+    await assert.rejects(bpr.train(data, bprParams.parse(small), { signal: controller.signal }), {
+      name: 'AbortError',
+    });
+    await assert.rejects(fitBprWithTensors(data, bprParams.parse(small), { signal: controller.signal }), {
+      name: 'AbortError',
+    });
     assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('trains every member and title vector and a bias per title, with finite values', async () => {
+    const data = buildMatrix(plantedPlays());
+    const model = await bpr.train(data, bprParams.parse({ ...small, factors: 8 }));
+    assert.equal(model.userFactors.length, data.numUsers * 8);
+    assert.equal(model.itemFactors.length, data.numItems * 8);
+    assert.equal(model.itemBias.length, data.numItems);
+    for (const v of [...model.userFactors, ...model.itemFactors, ...model.itemBias])
+      assert.ok(Number.isFinite(v));
   });
 });

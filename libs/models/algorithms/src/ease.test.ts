@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { ease, easeParams } from './ease';
+import { ease, easeParams, easeWeightsFromInverse, itemGram } from './ease';
+import { choleskyBlock, gramBuffer, inverseBlock, invertBlock } from './ease-inverse';
 import { buildMatrix, type Interaction, type InteractionMatrix } from './matrix';
 
 /** Two genres of ten titles; each member plays about two thirds of their own genre's titles, nothing else. */
@@ -37,6 +38,38 @@ describe('EASE', () => {
       assert.ok(Math.abs(w - (expected[p] as number)) < 1e-6, `B[${p}] = ${w}`),
     );
     for (let i = 0; i < 3; i++) assert.equal(model.weights[i * 3 + i], 0);
+  });
+
+  it('matches a straightforward Gauss-Jordan inverse, weights and top-10 lists, on both engines', async () => {
+    // 150 titles: two full 64-row blocks and a ragged one; odd sizes exercise the kernel's edges.
+    let state = 7;
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const plays: Interaction[] = [];
+    for (let m = 0; m < 300; m++)
+      for (let t = 0; t < 150; t++)
+        if (random() < 0.05 + 0.3 * Number((t * 7 + m) % 11 < 3))
+          plays.push({ userId: `m${m}`, itemId: `t${t}` });
+    const data = buildMatrix(plays);
+    const n = data.numItems;
+    const lambda = 5;
+    const reference = referenceWeights(itemGram(data, lambda, true), n);
+    const model = await ease.train(data, easeParams.parse({ lambda }));
+    let worst = 0;
+    model.weights.forEach((w, p) => (worst = Math.max(worst, Math.abs(w - (reference[p] as number)))));
+    assert.ok(worst < 1e-6, `largest difference from the reference ${worst}`);
+    const users = allMembers(data);
+    const expected = ease.recommend({ ...model, weights: reference }, data, users, 10);
+    assert.deepEqual(ease.recommend(model, data, users, 10).items, expected.items);
+
+    const g = gramBuffer(n, 'js');
+    itemGram(data, lambda, true, g.a);
+    for (let f = 0; f < n; f += 64) choleskyBlock(g, n, f, Math.min(n, f + 64));
+    for (let f = 0; f < n; f += 64) invertBlock(g, n, f, Math.min(n, f + 64));
+    for (let f = 0; f < n; f += 64) inverseBlock(g, n, f, Math.min(n, f + 64));
+    const js = easeWeightsFromInverse(g.a, n);
+    js.forEach((w, p) =>
+      assert.ok(Math.abs(w - (model.weights[p] as number)) < 1e-6, `js engine B[${p}] = ${w}`),
+    );
   });
 
   it("recommends the unplayed titles of a member's genre first, never what they played", async () => {
@@ -76,7 +109,16 @@ describe('EASE', () => {
     const data = buildMatrix(plantedPlays());
     await assert.rejects(
       ease.train(data, easeParams.parse({ maxItems: 10 })),
-      /20 × 20 item matrix .* maxItems is 10/,
+      /20 × 20 item matrix \(4\.7 KiB of memory\) but maxItems is 10/,
+    );
+  });
+
+  it('refuses a catalog whose matrix does not fit in memory, naming the memory needed', async () => {
+    const n = 100_000; // 12 bytes per titles²: 111.8 GiB
+    const plays = Array.from({ length: n }, (_, t) => ({ userId: `m${t % 50}`, itemId: `t${t}` }));
+    await assert.rejects(
+      ease.train(buildMatrix(plays), easeParams.parse({})),
+      /EASE needs 111\.8 GiB of memory for a dense 100000 × 100000 item matrix but this machine has/,
     );
   });
 
@@ -121,6 +163,30 @@ describe('EASE', () => {
     },
   );
 });
+
+/** B from G (lower triangle) by Gauss-Jordan elimination on the full symmetric matrix. */
+function referenceWeights(lower: Float64Array, n: number): Float32Array {
+  const m = new Float64Array(n * 2 * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) m[i * 2 * n + j] = (j <= i ? lower[i * n + j] : lower[j * n + i]) as number;
+    m[i * 2 * n + n + i] = 1;
+  }
+  for (let c = 0; c < n; c++) {
+    const pivot = m[c * 2 * n + c] as number;
+    for (let j = 0; j < 2 * n; j++) m[c * 2 * n + j] = (m[c * 2 * n + j] as number) / pivot;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const factor = m[r * 2 * n + c] as number;
+      for (let j = 0; j < 2 * n; j++)
+        m[r * 2 * n + j] = (m[r * 2 * n + j] as number) - factor * (m[c * 2 * n + j] as number);
+    }
+  }
+  const b = new Float32Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      if (i !== j) b[i * n + j] = -(m[i * 2 * n + n + j] as number) / (m[j * 2 * n + n + j] as number);
+  return b;
+}
 
 /** Each member's plays shuffled (seeded) and split at round(ratio · n), as Microsoft Recommenders does. */
 function stratifiedSplit(

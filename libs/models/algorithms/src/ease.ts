@@ -1,5 +1,8 @@
+import os from 'node:os';
 import { z } from 'zod';
 import type { Algorithm, Recommendations, TrainContext, TrainedModel } from './algorithm';
+import { BLOCK, choleskyDiagonal, gramBuffer, MAX_THREADS, type GramBuffer } from './ease-inverse';
+import { EasePool } from './ease-pool';
 import type { InteractionMatrix } from './matrix';
 import { packArtifact, unpackArtifact } from './serialization';
 import { recommendEach } from './top-k';
@@ -11,11 +14,10 @@ export const easeParams = z
     /** Every stored interaction counts 1 (played or not), instead of its value (count, rating). */
     binarize: z.boolean().default(true),
     /**
-     * Training inverts a dense items × items matrix: O(items³) time and 12 bytes per items² of memory,
-     * measured on one core of a busy 2-core machine at 3 s for 1,682 titles, 35 s for 4,000 and 7.5 min
-     * for 8,000; 20,000 extrapolates to 1–2 hours. Larger catalogs are refused rather than run for hours.
+     * Training inverts a dense items × items matrix: O(items³) time and 12 bytes per items² of memory.
+     * Catalogs whose matrix does not fit in memory are refused whatever this says.
      */
-    maxItems: z.number().int().positive().max(20_000).default(8_000),
+    maxItems: z.number().int().positive().max(1_000_000).default(1_000_000),
   })
   .strict();
 
@@ -28,16 +30,17 @@ export interface EaseModel extends TrainedModel {
   weights: Float32Array;
 }
 
-/** Rows per block of the O(n³) passes, between which training reports progress and can be cancelled. */
-const CHUNK = 32;
-
-/** Training time per items³, measured on one core (446 s for 8,000 titles), for the refusal message. */
-const SECONDS_PER_ITEM_CUBED = 446 / 8000 ** 3;
+/** Bytes per items² while training: the float64 Gram matrix and its inverse in place, and float32 B. */
+const BYTES_PER_ITEM_SQUARED = 12;
 
 /** G = XᵀX + λI, lower triangle, row-major (Steck 2019, Algorithm 1). */
-export function itemGram(data: InteractionMatrix, lambda: number, binarize: boolean): Float64Array {
+export function itemGram(
+  data: InteractionMatrix,
+  lambda: number,
+  binarize: boolean,
+  g: Float64Array<ArrayBufferLike> = new Float64Array(data.numItems * data.numItems),
+): Float64Array<ArrayBufferLike> {
   const n = data.numItems;
-  const g = new Float64Array(n * n);
   const { indptr, indices, values } = data;
   for (let u = 0; u < data.numUsers; u++) {
     const start = indptr[u] as number;
@@ -57,77 +60,17 @@ export function itemGram(data: InteractionMatrix, lambda: number, binarize: bool
   return g;
 }
 
-/** Σₜ a[x + t]·a[y + t] for t < length, four accumulators wide (the O(n³) inner loop of every step). */
-function dot(a: Float64Array, x: number, y: number, length: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let t = 0;
-  for (; t + 3 < length; t += 4) {
-    s0 += (a[x + t] as number) * (a[y + t] as number);
-    s1 += (a[x + t + 1] as number) * (a[y + t + 1] as number);
-    s2 += (a[x + t + 2] as number) * (a[y + t + 2] as number);
-    s3 += (a[x + t + 3] as number) * (a[y + t + 3] as number);
-  }
-  for (; t < length; t++) s0 += (a[x + t] as number) * (a[y + t] as number);
-  return s0 + s1 + (s2 + s3);
-}
+/** The share of the machine's memory one EASE training may take. */
+const MEMORY_SHARE = 0.75;
 
-/*
- * G⁻¹ in three in-place passes over one row-major n × n buffer, each n³/6 multiply-adds of contiguous
- * dot products (LAPACK's potrf, trtri, lauum): G = LLᵀ (lower), then V = L⁻ᵀ row by row into the upper
- * triangle, then P = G⁻¹ = VVᵀ back into the lower triangle. Each pass works on a block of rows
- * [from, to) and reads every other row once per block, not once per row: at thousands of titles the
- * matrix does not fit in cache, and row-at-a-time passes run at memory speed.
- */
-
-/** Cholesky G = LLᵀ on the lower triangle, rows [from, to) (inner-product form); blocks run in order. */
-export function choleskyRows(a: Float64Array, n: number, from: number, to: number): void {
-  for (let j = 0; j < from; j++) {
-    const rj = j * n;
-    const ljj = a[rj + j] as number;
-    for (let i = from; i < to; i++) a[i * n + j] = ((a[i * n + j] as number) - dot(a, i * n, rj, j)) / ljj;
-  }
-  for (let i = from; i < to; i++) {
-    const ri = i * n;
-    for (let j = from; j < i; j++)
-      a[ri + j] = ((a[ri + j] as number) - dot(a, ri, j * n, j)) / (a[j * n + j] as number);
-    const d = (a[ri + i] as number) - dot(a, ri, ri, i);
-    if (!(d > 0))
-      throw new Error(`EASE: the item Gram matrix is not positive definite at item ${i}; raise lambda`);
-    a[ri + i] = Math.sqrt(d);
-  }
-}
-
-/**
- * Rows [from, to) of V = L⁻ᵀ (columns of L⁻¹) by forward substitution into the upper triangle:
- * V[i][i] = 1/L[i][i], V[i][k] = −(Σₘ₌ᵢ..ₖ₋₁ L[k][m]·V[i][m]) / L[k][k]. Blocks run in order.
- */
-export function invertCholeskyRows(a: Float64Array, n: number, from: number, to: number): void {
-  const blockDiagonal = new Float64Array(to - from);
-  for (let i = from; i < to; i++) {
-    blockDiagonal[i - from] = a[i * n + i] as number;
-    a[i * n + i] = 1 / (a[i * n + i] as number); // earlier blocks no longer need L[i][i]
-  }
-  for (let k = from + 1; k < n; k++) {
-    const rk = k * n;
-    const lkk = k < to ? (blockDiagonal[k - from] as number) : (a[rk + k] as number);
-    for (let i = from; i < Math.min(to, k); i++) a[i * n + k] = -dot(a, rk + i, i * n + i, k - i) / lkk;
-  }
-}
-
-/** P[j][i] = Σₘ V[i][m]·V[j][m] (m ≥ j) for rows i in [from, to) and j ≥ i, into the lower triangle. */
-export function gramInverseRows(a: Float64Array, n: number, from: number, to: number): void {
-  for (let j = from; j < n; j++) {
-    const rj = j * n;
-    // Ascending i: P[j][j] overwrites V[j][j] only after the block's other rows have used it.
-    for (let i = from; i <= Math.min(to - 1, j); i++) a[rj + i] = dot(a, i * n + j, rj + j, n - j);
-  }
+function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
 }
 
 /** B = I − P·diag(1/diag(P)): B[i][j] = −P[i][j] / P[j][j], zero diagonal (Steck 2019, §2.1). */
-export function easeWeightsFromInverse(a: Float64Array, n: number): Float32Array {
+export function easeWeightsFromInverse(a: Float64Array<ArrayBufferLike>, n: number): Float32Array {
   const b = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
@@ -140,19 +83,34 @@ export function easeWeightsFromInverse(a: Float64Array, n: number): Float32Array
   return b;
 }
 
-/** Runs `rows` in chunks, yielding to the event loop between them (progress, heartbeats, cancellation). */
-async function inChunks(
-  step: string,
-  n: number,
-  context: TrainContext,
-  rows: (from: number, to: number) => void,
-): Promise<void> {
-  for (let from = 0; from < n; from += CHUNK) {
-    const to = Math.min(n, from + CHUNK);
-    rows(from, to);
-    context.onProgress?.({ step, done: to, total: n });
+/** Below this many titles, starting worker threads costs more than it saves. */
+const THREADED_ITEMS = 1024;
+
+/** G⁻¹ in place in `g` (lower triangle), reporting progress between row blocks. */
+async function invertGram(g: GramBuffer, n: number, threads: number, context: TrainContext): Promise<void> {
+  const pool = new EasePool(g, n, n >= THREADED_ITEMS ? Math.min(threads, MAX_THREADS) : 1);
+  const between = async (step: string, done: number) => {
+    context.onProgress?.({ step, done, total: n });
     await new Promise((resolve) => setImmediate(resolve));
     context.signal?.throwIfAborted();
+  };
+  try {
+    // Row blocks of L run in order; the rows of one block's panel are independent, so they are shared out.
+    for (let f = 0; f < n; f += BLOCK) {
+      const t = Math.min(n, f + BLOCK);
+      await pool.share({ pass: 'cholesky', f, t, rows: 8 });
+      choleskyDiagonal(g, n, f, t);
+      await between('cholesky', t);
+    }
+    // Row blocks of V, then of P, in any order, taken by whichever thread is free; 16 per progress report.
+    for (const pass of ['invert', 'inverse'] as const)
+      for (let from = 0; from < n; from += 16 * BLOCK) {
+        const to = Math.min(n, from + 16 * BLOCK);
+        await pool.share({ pass, from, to });
+        await between(pass, to);
+      }
+  } finally {
+    await pool.close();
   }
 }
 
@@ -175,30 +133,34 @@ function scoreMember(model: EaseModel, seen: InteractionMatrix, u: number, out: 
 export const ease: Algorithm<EaseParams, EaseModel> = {
   name: 'ease',
   description:
-    'EASE item-item autoencoder in closed form (Steck 2019); dense items², catalogs up to maxItems',
+    'EASE item-item autoencoder in closed form (Steck 2019); dense items², catalogs whose items² matrix fits in memory',
   params: easeParams,
 
   async train(data: InteractionMatrix, input: EaseParams, context: TrainContext = {}) {
     const params = easeParams.parse(input);
     const n = data.numItems;
+    const needed = BYTES_PER_ITEM_SQUARED * n * n;
     if (n > params.maxItems)
       throw new Error(
-        `EASE would invert a dense ${n} × ${n} item matrix (about ${Math.ceil((SECONDS_PER_ITEM_CUBED * n ** 3) / 60)} ` +
-          `min on one core) but maxItems is ${params.maxItems}: restrict the catalog to the most played titles, ` +
-          `raise maxItems, or use item-knn or bpr`,
+        `EASE would invert a dense ${n} × ${n} item matrix (${formatBytes(needed)} of memory) but maxItems is ` +
+          `${params.maxItems}: restrict the catalog to the most played titles, raise maxItems, or use item-knn or bpr`,
       );
-    const a = itemGram(data, params.lambda, params.binarize);
+    if (needed > os.totalmem() * MEMORY_SHARE)
+      throw new Error(
+        `EASE needs ${formatBytes(needed)} of memory for a dense ${n} × ${n} item matrix but this machine has ` +
+          `${formatBytes(os.totalmem())}: restrict the catalog to the most played titles, or use item-knn or bpr`,
+      );
+    const g = gramBuffer(n);
+    itemGram(data, params.lambda, params.binarize, g.a);
     context.onProgress?.({ step: 'gram', done: 1, total: 1 });
-    await inChunks('cholesky', n, context, (from, to) => choleskyRows(a, n, from, to));
-    await inChunks('invert', n, context, (from, to) => invertCholeskyRows(a, n, from, to));
-    await inChunks('inverse', n, context, (from, to) => gramInverseRows(a, n, from, to));
+    await invertGram(g, n, context.threads ?? os.availableParallelism(), context);
     return {
       algorithm: 'ease',
       userIds: data.userIds,
       itemIds: data.itemIds,
       binarize: params.binarize,
       lambda: params.lambda,
-      weights: easeWeightsFromInverse(a, n),
+      weights: easeWeightsFromInverse(g.a, n),
     };
   },
 

@@ -70,6 +70,8 @@ const PLAIN: Record<string, Code> = {
   'f32x4.add': simd(0xe4),
   'f32x4.sub': simd(0xe5),
   'f32x4.mul': simd(0xe6),
+  'f64x2.add': simd(0xf0),
+  'f64x2.mul': simd(0xf2),
 };
 
 /** Memory instructions: opcode and natural alignment (log2 bytes); an optional "offset=N" follows. */

@@ -113,18 +113,40 @@ describe('evaluateAlgorithms', () => {
     );
   });
 
-  it('validates params with the algorithm’s own schema', async () => {
-    await assert.rejects(
-      evaluateAlgorithms({
-        dataset: small,
-        algorithms: [{ name: 'popularity', params: { halfLifeDays: -1 } }],
-      }),
-      /invalid params of algorithm 'popularity': halfLifeDays: /,
+  it('validates params with the algorithm’s own schema, reporting bad ones in their row', async () => {
+    const report = await evaluateAlgorithms({
+      dataset: small,
+      algorithms: [
+        { name: 'popularity', params: { halfLifeDays: -1 } },
+        { name: 'popularity', params: { decay: 1 } },
+        { name: 'popularity' },
+      ],
+    });
+    const [negative, unknown, fine] = report.results;
+    assert.match(negative?.error ?? '', /invalid params of algorithm 'popularity': halfLifeDays: /);
+    assert.ok(Number.isNaN(negative?.ndcg));
+    assert.match(unknown?.error ?? '', /invalid params of algorithm 'popularity'/);
+    assert.equal(fine?.error, undefined);
+    assert.ok((fine?.ndcg ?? -1) >= 0);
+  });
+
+  it('reports an algorithm that fails in its row, with the reason, and still runs the others', async () => {
+    const failures: string[] = [];
+    const report = await evaluateAlgorithms({
+      dataset: small,
+      // EASE refuses a catalog larger than its maxItems.
+      algorithms: [{ name: 'ease', params: { maxItems: 10 } }, { name: 'popularity' }],
+      onFailure: (f) => failures.push(`${f.algorithm}: ${f.error}`),
+    });
+    assert.equal(failures.length, 1);
+    assert.match(
+      failures[0] as string,
+      /^ease: EASE would invert a dense \d+ × \d+ item matrix .* maxItems is 10/,
     );
-    await assert.rejects(
-      evaluateAlgorithms({ dataset: small, algorithms: [{ name: 'popularity', params: { decay: 1 } }] }),
-      /invalid params of algorithm 'popularity'/,
-    );
+    assert.match(report.results[0]?.error ?? '', /maxItems is 10/);
+    assert.ok(Number.isNaN(report.results[0]?.map));
+    assert.equal(report.results[1]?.error, undefined);
+    assert.ok((report.results[1]?.ndcg ?? -1) >= 0);
   });
 
   it('rejects a bad protocol or k', async () => {

@@ -51,6 +51,11 @@ export interface EvaluationResult {
   precision: number;
   recall: number;
   trainSeconds: number;
+  /**
+   * Why this algorithm has no figures (then its metrics are NaN, null in JSON): invalid params, a
+   * refusal (a catalog too large for it), running out of memory, any failure while training or scoring.
+   */
+  error?: string;
 }
 
 /** What `marquee eval --json` prints. */
@@ -68,6 +73,8 @@ export interface EvaluateOptions {
   k?: number;
   protocol?: EvaluationProtocolInput;
   onProgress?: (event: { algorithm: string } & TrainProgress) => void;
+  /** An algorithm failed while training or scoring; its row carries the reason and the rest go on. */
+  onFailure?: (event: { algorithm: string; error: string }) => void;
   signal?: AbortSignal;
 }
 
@@ -77,7 +84,8 @@ export const RECOMMEND_BATCH = 1024;
 /**
  * Splits the ratings, trains every algorithm on the training part through the `Algorithm`
  * interface, recommends top-k (seen titles excluded) for every member with test ratings and scores
- * the lists with Recommenders' metrics. Every algorithm name and params are checked before any work.
+ * the lists with Recommenders' metrics. Every algorithm name is checked before any work; an algorithm
+ * whose params are invalid, or that fails, gets a row with the reason and the others still run.
  */
 export async function evaluateAlgorithms(options: EvaluateOptions): Promise<EvaluationReport> {
   const k = options.k ?? 10;
@@ -89,32 +97,55 @@ export async function evaluateAlgorithms(options: EvaluateOptions): Promise<Eval
   const split = stratifiedSplit(options.dataset, protocol);
   const data = trainTestMatrices(options.dataset, split, protocol);
   const results: EvaluationResult[] = [];
-  for (const { algorithm, params } of runs) {
+  // One algorithm failing costs only its own row: the others still run and are reported.
+  for (const { algorithm, params, error } of runs) {
     options.signal?.throwIfAborted();
     const started = performance.now();
-    const model = await algorithm.train(data.train, params, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (progress) => options.onProgress?.({ algorithm: algorithm.name, ...progress }),
-    });
-    const trainSeconds = (performance.now() - started) / 1000;
-    const predicted = recommendAll(algorithm, model, data.train, data.testMembers, k);
-    const metrics = rankingMetrics(predicted, data.truth, k);
-    results.push({
+    const failed = (reason: string): EvaluationResult => ({
       algorithm: algorithm.name,
       params,
-      map: metrics.map,
-      ndcg: metrics.ndcg,
-      precision: metrics.precision,
-      recall: metrics.recall,
-      trainSeconds: Math.round(trainSeconds * 1000) / 1000,
+      map: NaN,
+      ndcg: NaN,
+      precision: NaN,
+      recall: NaN,
+      trainSeconds: Math.round(performance.now() - started) / 1000,
+      error: reason,
     });
+    if (error) {
+      results.push(failed(error));
+      continue;
+    }
+    try {
+      const model = await algorithm.train(data.train, params, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProgress: (progress) => options.onProgress?.({ algorithm: algorithm.name, ...progress }),
+      });
+      const trainSeconds = (performance.now() - started) / 1000;
+      const predicted = recommendAll(algorithm, model, data.train, data.testMembers, k);
+      const metrics = rankingMetrics(predicted, data.truth, k);
+      results.push({
+        algorithm: algorithm.name,
+        params,
+        map: metrics.map,
+        ndcg: metrics.ndcg,
+        precision: metrics.precision,
+        recall: metrics.recall,
+        trainSeconds: Math.round(trainSeconds * 1000) / 1000,
+      });
+    } catch (failure) {
+      if (options.signal?.aborted) throw failure;
+      const reason = failure instanceof Error ? failure.message : String(failure);
+      results.push(failed(reason));
+      options.onFailure?.({ algorithm: algorithm.name, error: reason });
+    }
   }
   return { dataset: summarize(options.dataset), protocol, k, results };
 }
 
+/** Each spec's algorithm and validated params, or why its params are invalid (reported in its row). */
 export function resolveAlgorithms(
   specs: AlgorithmSpec[],
-): Array<{ algorithm: AnyAlgorithm; params: unknown }> {
+): Array<{ algorithm: AnyAlgorithm; params: unknown; error?: string }> {
   if (specs.length === 0)
     throw new ValidationError(
       [`algorithms: name at least one; known: ${algorithmNames().join(', ')}`],
@@ -127,8 +158,12 @@ export function resolveAlgorithms(
         'evaluation request',
       );
     const algorithm = getAlgorithm(spec.name);
-    const params = parseOrThrow(algorithm.params, spec.params ?? {}, `params of algorithm '${spec.name}'`);
-    return { algorithm, params };
+    try {
+      const params = parseOrThrow(algorithm.params, spec.params ?? {}, `params of algorithm '${spec.name}'`);
+      return { algorithm, params };
+    } catch (error) {
+      return { algorithm, params: spec.params ?? {}, error: (error as Error).message };
+    }
   });
 }
 

@@ -213,7 +213,8 @@ export async function tuneAndEvaluate(options: TuneEvaluationOptions): Promise<T
   if (!Number.isInteger(k) || k < 1 || k > 10_000)
     throw new ValidationError([`k: must be an integer between 1 and 10000, got ${k}`], 'evaluation request');
   const protocol = parseOrThrow(evaluationProtocolSchema, options.protocol ?? {}, 'evaluation protocol');
-  resolveAlgorithms(options.algorithms);
+  const invalid = resolveAlgorithms(options.algorithms).flatMap((r) => (r.error ? [r.error] : []));
+  if (invalid.length > 0) throw new ValidationError(invalid, 'algorithms');
   const split = stratifiedSplit(options.dataset, protocol);
   const data = trainTestMatrices(options.dataset, split, protocol);
   const validation = validationSplit(options.dataset, split, protocol);

@@ -2,3 +2,5 @@ export * from './synthetic-matrix';
 export * from './python-env';
 export * from './train-bench';
 export * from './score-bench';
+export * from './ease-bench';
+export * from './bpr-bench';

@@ -4,7 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** The Python baselines, pinned so every run compares against the same code. */
-export const BASELINE_REQUIREMENTS = ['implicit==0.7.2', 'numpy==1.26.4', 'scipy==1.11.4'] as const;
+export const BASELINE_REQUIREMENTS = [
+  'implicit==0.7.2',
+  'numpy==1.26.4',
+  'scipy==1.11.4',
+  'cornac==2.2.2',
+] as const;
+
+/**
+ * Some machines pin OpenBLAS to an older kernel (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) because old
+ * builds misbehave on their processors; the pinned numpy's OpenBLAS does not, so the baselines run
+ * with the kernel OpenBLAS picks for the processor.
+ */
+export const OPENBLAS_OWN_KERNEL = { OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined };
 
 export type Log = (line: string) => void;
 
@@ -108,13 +120,17 @@ export async function runPythonScript<T>(
   scratch: ScratchDir,
   script: string,
   spec: Record<string, unknown>,
-  env: Record<string, string>,
+  /** Overrides of our environment; undefined removes a variable for the script alone. */
+  env: Record<string, string | undefined>,
 ): Promise<T> {
   const scriptFile = path.join(scratch.dir, 'baseline.py');
   const specFile = path.join(scratch.dir, 'spec.json');
   fs.writeFileSync(scriptFile, script);
   fs.writeFileSync(specFile, JSON.stringify({ ...spec, dir: scratch.dir }));
-  const stdout = await run(python, [scriptFile, specFile], { ...process.env, ...env });
+  const merged: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined),
+  );
+  const stdout = await run(python, [scriptFile, specFile], merged);
   const last = stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(last) as T;

@@ -1,6 +1,7 @@
 import memjs from 'memjs';
 import type { Logger } from '@marquee/observability';
 import { coalesceWrites } from './coalesced-writes';
+import { ServerRing, parseServers } from './server-ring';
 
 /** After a failure, the cache is skipped this long instead of paying the timeout on every call. */
 const COOLDOWN_MS = 1000;
@@ -23,13 +24,16 @@ export interface CacheOptions {
 
 /**
  * memcached as a cache in front of Cassandra: JSON values with TTLs. Every failure is logged,
- * counted and swallowed, because the system is correct without the cache and refills it.
+ * counted and swallowed, because the system is correct without the cache and refills it. With a
+ * pool of servers (a comma-separated list) each key lives on the server a consistent-hash ring
+ * names, so a change of the pool moves only the share of the server added or removed.
  */
 export class Cache {
   private readonly client: memjs.Client;
   private readonly timeoutMs: number;
   private downUntil = 0;
   private readonly prefix: string;
+  readonly ring: ServerRing;
   readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
 
   constructor(
@@ -39,7 +43,8 @@ export class Cache {
   ) {
     this.timeoutMs = options.timeoutMs;
     this.prefix = options.namespace ? `${options.namespace}:` : '';
-    this.client = memjs.Client.create(servers, {
+    this.ring = new ServerRing(parseServers(servers));
+    this.client = memjs.Client.create(this.ring.servers.join(','), {
       retries: 0,
       // memjs's own request timeout closes the connection and fails every request on it. It only
       // backs up the per-operation deadline below, for a server that stopped answering: set to the
@@ -50,6 +55,11 @@ export class Cache {
       logger: { log: () => undefined },
     });
     coalesceWrites(this.client.servers);
+    // memjs asks getServer for the index of a key's server in its list, the ring's list (its
+    // typings say a string; memjs 1.3 indexes `servers` with the result).
+    const index = new Map(this.ring.servers.map((server, i) => [server, i]));
+    (this.client as unknown as { getServer: (key: string) => number }).getServer = (key) =>
+      index.get(this.ring.serverFor(key)) ?? 0;
   }
 
   get available(): boolean {

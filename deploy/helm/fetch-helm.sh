@@ -40,7 +40,7 @@ if present; then
 fi
 
 command -v go >/dev/null 2>&1 \
-  || die "Go not found on PATH. Install Go 1.24+ (e.g. 'apt-get install golang-go') to build helm and the validator."
+  || die "Go not found on PATH: install Go 1.24 or newer to build helm and the validator."
 
 mkdir -p "$dest/bin"
 if command -v flock >/dev/null 2>&1; then

@@ -2,6 +2,8 @@
 // `helm template` prints) from stdin and decodes every object strictly into its Kubernetes API type:
 // an unknown or misspelt field, a wrong type or an unsupported kind fails the run, naming the
 // object and the field. It stands in for a cluster's API server in CI.
+//
+// Usage: helm template ... | validate-manifests [-env-json FILE]
 package main
 
 import (
@@ -21,8 +23,6 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/yaml"
 )
-
-// Usage: helm template ... | validate-manifests [-env-json FILE]
 
 // kinds maps apiVersion/kind to a fresh value of its API type; a kind the chart renders must be here.
 var kinds = map[string]func() any{

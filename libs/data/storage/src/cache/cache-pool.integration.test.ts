@@ -96,5 +96,18 @@ describe(
       for (const n of counts) assert.ok(n > keys.length * 0.25, `shares ${counts.join(' / ')}`);
       assert.equal(cache.stats.errors, 0);
     });
+
+    it("keeps serving the live server's keys when the other server dies", async () => {
+      const [live, dead] = servers as [string, string];
+      processes[1]?.kill('SIGKILL');
+      await new Promise((resolve) => processes[1]?.once('exit', resolve));
+      const onDead = keys.filter((key) => cache.ring.serverFor(key) === dead);
+      const onLive = keys.filter((key) => cache.ring.serverFor(key) === live);
+      // The first read of a dead server's key fails and cools that server down, not the pool.
+      for (const key of onDead) assert.equal(await cache.getJson(key), undefined);
+      assert.ok(cache.stats.errors >= 1);
+      assert.equal(cache.available, false, 'a server of the pool is cooling down');
+      for (const key of onLive) assert.deepEqual(await cache.getJson(key), { key });
+    });
   },
 );

@@ -3,7 +3,7 @@ import type { Logger } from '@marquee/observability';
 import { coalesceWrites } from './coalesced-writes';
 import { ServerRing, parseServers } from './server-ring';
 
-/** After a failure, the cache is skipped this long instead of paying the timeout on every call. */
+/** After a failure, a server is skipped this long instead of paying the timeout on every call. */
 const COOLDOWN_MS = 1000;
 
 /** The least memjs waits before giving a connection up (see the constructor). */
@@ -31,7 +31,8 @@ export interface CacheOptions {
 export class Cache {
   private readonly client: memjs.Client;
   private readonly timeoutMs: number;
-  private downUntil = 0;
+  /** When each failed server is tried again: one dead server of a pool leaves the others in use. */
+  private readonly downUntil = new Map<string, number>();
   private readonly prefix: string;
   readonly ring: ServerRing;
   readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
@@ -62,12 +63,21 @@ export class Cache {
       index.get(this.ring.serverFor(key)) ?? 0;
   }
 
+  /** Whether every server of the pool answers (none is cooling down after a failure). */
   get available(): boolean {
-    return Date.now() >= this.downUntil;
+    const now = Date.now();
+    for (const until of this.downUntil.values()) if (now < until) return false;
+    return true;
+  }
+
+  /** Whether the server holding this key answers; a failed server is skipped for COOLDOWN_MS. */
+  private serves(key: string): boolean {
+    const until = this.downUntil.get(this.ring.serverFor(this.prefix + key));
+    return until === undefined || Date.now() >= until;
   }
 
   async getJson<T>(key: string): Promise<T | undefined> {
-    if (!this.available) return undefined;
+    if (!this.serves(key)) return undefined;
     try {
       const { value } = await this.withDeadline(this.client.get(this.prefix + key), key);
       if (!value) {
@@ -83,7 +93,7 @@ export class Cache {
   }
 
   async setJson(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
-    if (!this.available) return false;
+    if (!this.serves(key)) return false;
     try {
       return await this.withDeadline(
         this.client.set(this.prefix + key, JSON.stringify(value), { expires: ttlSeconds }),
@@ -101,7 +111,7 @@ export class Cache {
    * the reader looked, so the refill must never replace a value. Returns whether it was stored.
    */
   async addJson(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
-    if (!this.available) return false;
+    if (!this.serves(key)) return false;
     try {
       return await this.withDeadline(
         this.client.add(this.prefix + key, JSON.stringify(value), { expires: ttlSeconds }),
@@ -114,7 +124,7 @@ export class Cache {
   }
 
   async delete(key: string): Promise<void> {
-    if (!this.available) return;
+    if (!this.serves(key)) return;
     try {
       await this.withDeadline(this.client.delete(this.prefix + key), key);
     } catch (error) {
@@ -141,9 +151,10 @@ export class Cache {
 
   private fail(op: string, key: string, error: unknown): void {
     this.stats.errors += 1;
-    this.downUntil = Date.now() + COOLDOWN_MS;
+    const server = this.ring.serverFor(this.prefix + key);
+    this.downUntil.set(server, Date.now() + COOLDOWN_MS);
     this.logger.warn(
-      { op, key, error: (error as Error).message },
+      { op, key, server, error: (error as Error).message },
       'memcached unavailable; reading through to Cassandra',
     );
   }

@@ -16,6 +16,7 @@ import {
 import { connectProducer } from '@marquee/kafka';
 import { createOfflineWorker, holdoutEvaluator } from '@marquee/workflows';
 import { initTensorBackend } from '@marquee/tensor';
+import { stepMetrics } from './step-metrics';
 
 /** The offline process: a Temporal worker on the offline task queue, with `/metrics` and health. */
 async function main(): Promise<void> {
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       logger,
       evaluator: holdoutEvaluator,
     },
+    extra: { interceptors: { activity: [stepMetrics(registry)] } },
   });
 
   const ops = await startOpsServer({

@@ -75,7 +75,9 @@ export const envSchema = z.object({
   MARQUEE_MEMCACHED_SERVERS: z
     .string()
     .optional()
-    .describe('Comma-separated memcached servers; by default the local one on MARQUEE_HOST.'),
+    .describe(
+      'Comma-separated memcached servers: a pool each key is placed in by consistent hashing; by default the local one on MARQUEE_HOST.',
+    ),
   MARQUEE_MEMCACHED_TIMEOUT_MS: millis(1, 60_000, 50).describe(
     'When a memcached operation of the CLI, workers and tools counts as failed.',
   ),

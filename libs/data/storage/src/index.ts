@@ -10,6 +10,7 @@ export * from './cassandra/models-repository';
 export * from './cassandra/registrations-repository';
 export * from './cache/cache';
 export * from './cache/keys';
+export * from './cache/server-ring';
 export * from './cassandra/affinities-repository';
 export * from './cassandra/continue-watching-repository';
 export * from './cassandra/because-you-watched-repository';

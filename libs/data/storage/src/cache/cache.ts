@@ -1,8 +1,9 @@
 import memjs from 'memjs';
 import type { Logger } from '@marquee/observability';
 import { coalesceWrites } from './coalesced-writes';
+import { ServerRing, parseServers } from './server-ring';
 
-/** After a failure, the cache is skipped this long instead of paying the timeout on every call. */
+/** After a failure, a server is skipped this long instead of paying the timeout on every call. */
 const COOLDOWN_MS = 1000;
 
 /** The least memjs waits before giving a connection up (see the constructor). */
@@ -23,13 +24,17 @@ export interface CacheOptions {
 
 /**
  * memcached as a cache in front of Cassandra: JSON values with TTLs. Every failure is logged,
- * counted and swallowed, because the system is correct without the cache and refills it.
+ * counted and swallowed, because the system is correct without the cache and refills it. With a
+ * pool of servers (a comma-separated list) each key lives on the server a consistent-hash ring
+ * names, so a change of the pool moves only the share of the server added or removed.
  */
 export class Cache {
   private readonly client: memjs.Client;
   private readonly timeoutMs: number;
-  private downUntil = 0;
+  /** When each failed server is tried again: one dead server of a pool leaves the others in use. */
+  private readonly downUntil = new Map<string, number>();
   private readonly prefix: string;
+  readonly ring: ServerRing;
   readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
 
   constructor(
@@ -39,7 +44,8 @@ export class Cache {
   ) {
     this.timeoutMs = options.timeoutMs;
     this.prefix = options.namespace ? `${options.namespace}:` : '';
-    this.client = memjs.Client.create(servers, {
+    this.ring = new ServerRing(parseServers(servers));
+    this.client = memjs.Client.create(this.ring.servers.join(','), {
       retries: 0,
       // memjs's own request timeout closes the connection and fails every request on it. It only
       // backs up the per-operation deadline below, for a server that stopped answering: set to the
@@ -50,14 +56,28 @@ export class Cache {
       logger: { log: () => undefined },
     });
     coalesceWrites(this.client.servers);
+    // memjs asks getServer for the index of a key's server in its list, the ring's list (its
+    // typings say a string; memjs 1.3 indexes `servers` with the result).
+    const index = new Map(this.ring.servers.map((server, i) => [server, i]));
+    (this.client as unknown as { getServer: (key: string) => number }).getServer = (key) =>
+      index.get(this.ring.serverFor(key)) ?? 0;
   }
 
+  /** Whether every server of the pool answers (none is cooling down after a failure). */
   get available(): boolean {
-    return Date.now() >= this.downUntil;
+    const now = Date.now();
+    for (const until of this.downUntil.values()) if (now < until) return false;
+    return true;
+  }
+
+  /** Whether the server holding this key answers; a failed server is skipped for COOLDOWN_MS. */
+  private serves(key: string): boolean {
+    const until = this.downUntil.get(this.ring.serverFor(this.prefix + key));
+    return until === undefined || Date.now() >= until;
   }
 
   async getJson<T>(key: string): Promise<T | undefined> {
-    if (!this.available) return undefined;
+    if (!this.serves(key)) return undefined;
     try {
       const { value } = await this.withDeadline(this.client.get(this.prefix + key), key);
       if (!value) {
@@ -73,7 +93,7 @@ export class Cache {
   }
 
   async setJson(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
-    if (!this.available) return false;
+    if (!this.serves(key)) return false;
     try {
       return await this.withDeadline(
         this.client.set(this.prefix + key, JSON.stringify(value), { expires: ttlSeconds }),
@@ -91,7 +111,7 @@ export class Cache {
    * the reader looked, so the refill must never replace a value. Returns whether it was stored.
    */
   async addJson(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
-    if (!this.available) return false;
+    if (!this.serves(key)) return false;
     try {
       return await this.withDeadline(
         this.client.add(this.prefix + key, JSON.stringify(value), { expires: ttlSeconds }),
@@ -104,7 +124,7 @@ export class Cache {
   }
 
   async delete(key: string): Promise<void> {
-    if (!this.available) return;
+    if (!this.serves(key)) return;
     try {
       await this.withDeadline(this.client.delete(this.prefix + key), key);
     } catch (error) {
@@ -131,9 +151,10 @@ export class Cache {
 
   private fail(op: string, key: string, error: unknown): void {
     this.stats.errors += 1;
-    this.downUntil = Date.now() + COOLDOWN_MS;
+    const server = this.ring.serverFor(this.prefix + key);
+    this.downUntil.set(server, Date.now() + COOLDOWN_MS);
     this.logger.warn(
-      { op, key, error: (error as Error).message },
+      { op, key, server, error: (error as Error).message },
       'memcached unavailable; reading through to Cassandra',
     );
   }

@@ -76,44 +76,42 @@ export function registerEvalCommands(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--tune', "search each algorithm's params on a validation split of the training part first")
     .option('--trials <n>', 'trials per algorithm with --tune', positiveInt(1000), 20)
-    .action(
-      async (opts: EvalFlags) => {
-        const algorithms = opts.algorithms
-          ? parseAlgorithms(opts.algorithms)
-          : algorithmNames().map((name) => ({ name }));
-        const dataset =
-          opts.data === 'synthetic'
-            ? syntheticRatings({
-                seed: 7,
-                items: 2000,
-                members: 5000,
-                playsPerMember: 30,
-                days: 60,
-                now: new Date('2026-01-01T00:00:00Z'),
-              })
-            : await loadMovieLens(opts.data);
-        if (opts.tune) return runTunedEval(dataset, algorithms, opts);
-        const bars = new ProgressBars();
-        const report = await evaluateAlgorithms({
-          dataset,
-          algorithms,
-          k: opts.k,
-          protocol: { seed: opts.seed, filterBy: opts.splitBy },
-          onProgress: (p) => bars.update(p.algorithm, p.step, p.done, p.total),
-          onFailure: (f) => bars.fail(f.algorithm, f.error),
-        });
-        bars.end();
-        if (opts.json) return console.log(JSON.stringify(report));
+    .action(async (opts: EvalFlags) => {
+      const algorithms = opts.algorithms
+        ? parseAlgorithms(opts.algorithms)
+        : algorithmNames().map((name) => ({ name }));
+      const dataset =
+        opts.data === 'synthetic'
+          ? syntheticRatings({
+              seed: 7,
+              items: 2000,
+              members: 5000,
+              playsPerMember: 30,
+              days: 60,
+              now: new Date('2026-01-01T00:00:00Z'),
+            })
+          : await loadMovieLens(opts.data);
+      if (opts.tune) return runTunedEval(dataset, algorithms, opts);
+      const bars = new ProgressBars();
+      const report = await evaluateAlgorithms({
+        dataset,
+        algorithms,
+        k: opts.k,
+        protocol: { seed: opts.seed, filterBy: opts.splitBy },
+        onProgress: (p) => bars.update(p.algorithm, p.step, p.done, p.total),
+        onFailure: (f) => bars.fail(f.algorithm, f.error),
+      });
+      bars.end();
+      if (opts.json) return console.log(JSON.stringify(report));
+      console.log(
+        `${report.dataset.name}: ${JSON.stringify(report.dataset)}; k=${report.k}; split per ${report.protocol.filterBy}`,
+      );
+      for (const r of report.results) {
         console.log(
-          `${report.dataset.name}: ${JSON.stringify(report.dataset)}; k=${report.k}; split per ${report.protocol.filterBy}`,
+          r.error
+            ? `${r.algorithm.padEnd(12)} failed: ${r.error}`
+            : `${r.algorithm.padEnd(12)} nDCG ${r.ndcg.toFixed(4)}  MAP ${r.map.toFixed(4)}  P ${r.precision.toFixed(4)}  R ${r.recall.toFixed(4)}  train ${r.trainSeconds.toFixed(2)} s`,
         );
-        for (const r of report.results) {
-          console.log(
-            r.error
-              ? `${r.algorithm.padEnd(12)} failed: ${r.error}`
-              : `${r.algorithm.padEnd(12)} nDCG ${r.ndcg.toFixed(4)}  MAP ${r.map.toFixed(4)}  P ${r.precision.toFixed(4)}  R ${r.recall.toFixed(4)}  train ${r.trainSeconds.toFixed(2)} s`,
-          );
-        }
-      },
-    );
+      }
+    });
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Role } from '@marquee/auth';
 import { ensurePythonVenv } from '@marquee/bench';
-import { connectTestPlatform, createRegistry } from '@marquee/testkit';
+import { connectTestPlatform, createRegistry, uniqueId } from '@marquee/testkit';
 import { createOnlineApp } from '../app';
 import {
   fixtureOptions,
@@ -89,12 +89,18 @@ describe('the OpenAPI document is the contract (schemathesis against the running
     bin = path.join(path.dirname(python), 'schemathesis');
     assert.ok(fs.existsSync(HOOKS), `the schemathesis hooks are not at ${HOOKS}`);
     fixture = await seedOnline(platform);
-    app = await createOnlineApp(
-      onlineSettings(platform, createRegistry('contract-test'), {
+    // Topics of its own: the fuzzer's thousands of plays must not reach the other tests' consumers.
+    const kafka = {
+      ...platform.config.kafka,
+      topicPrefix: `${platform.config.kafka.topicPrefix}${uniqueId('fuzz')}.`,
+    };
+    app = await createOnlineApp({
+      ...onlineSettings(platform, createRegistry('contract-test'), {
         ...fixtureOptions(fixture),
         rateLimit: { windowMs: 1000, limits: UNLIMITED },
       }),
-    );
+      config: { ...platform.config, kafka },
+    });
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });

@@ -18,6 +18,45 @@ export async function sendToDeadLetters(
   source: { topic: string; partition: number },
   letters: readonly DeadLetter[],
 ): Promise<void> {
+  for (const chunk of chunksWithin(letters, DEAD_LETTER_REQUEST_BYTES))
+    await sendChunk(producer, topics, source, chunk);
+}
+
+/**
+ * The bytes of dead letters sent in one request: the broker refuses a record batch larger than its
+ * message size limit (1 MiB by default), and a refused batch would stall its partition for good.
+ */
+const DEAD_LETTER_REQUEST_BYTES = 256 * 1024;
+
+/** Consecutive runs of letters whose bytes (value, key and reason) stay within `limit`; a larger letter goes alone. */
+function chunksWithin(letters: readonly DeadLetter[], limit: number): DeadLetter[][] {
+  const chunks: DeadLetter[][] = [];
+  let chunk: DeadLetter[] = [];
+  let bytes = 0;
+  for (const letter of letters) {
+    const size =
+      (letter.message.value?.length ?? 0) +
+      (letter.message.key?.length ?? 0) +
+      Math.min(letter.reason.length, 2000) +
+      256;
+    if (chunk.length > 0 && bytes + size > limit) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(letter);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+async function sendChunk(
+  producer: Producer,
+  topics: Topics,
+  source: { topic: string; partition: number },
+  letters: readonly DeadLetter[],
+): Promise<void> {
   await producer.send({
     topic: topics.playsDlq.name,
     messages: letters.map(({ message, reason }) => ({

@@ -43,9 +43,17 @@ export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnviro
     );
   }
   const launcher = path.join(repositoryRoot(), 'deploy/local/temporal-test-server.sh');
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: launcher } },
-  });
+  // The SDK waits a few seconds for the JVM to listen; on a loaded machine a start can miss that,
+  // so a failed start is tried again before the suite fails.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: launcher } },
+      });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** The worker's workflow code, bundled once per test file. */

@@ -6,3 +6,4 @@ export * from './catalog';
 export * from './rows';
 export * from './affinities';
 export * from './catalog-file';
+export * from './csv';

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { readLineBatches } from './line-reader';
 import { ratingPlay } from './movielens-import';
 import { playSchema } from '@marquee/domain';
-import { formatOf, parseCsvHeader, parseCsvPlay, parseJsonPlay, splitCsv, wellFormedPlay } from './play-rows';
+import { splitCsv } from '@marquee/domain';
+import { formatOf, parseCsvHeader, parseCsvPlay, parseJsonPlay, wellFormedPlay } from './play-rows';
 
 const play = {
   eventId: 'e1',

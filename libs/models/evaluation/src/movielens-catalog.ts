@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CatalogItem } from '@marquee/domain';
-import { lineError, readLines, splitCsv } from './lines';
+import { splitCsv, type CatalogItem } from '@marquee/domain';
+import { lineError, readLines } from './lines';
 import type { MovieLensFormat } from './ratings';
 
 /** ml-100k's u.genre, for when the file is missing: the genre flags of u.item in column order. */

@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowStartOptions } from '@temporalio/client';
+import type { Workflow, WorkflowResultType } from '@temporalio/workflow';
 import {
   DefaultLogger,
   Runtime,
+  Worker,
   bundleWorkflowCode,
   makeTelemetryFilterString,
   type WorkflowBundle,
@@ -62,4 +65,34 @@ export function bundleWorkflows(): Promise<WorkflowBundle> {
     workflowsPath: require.resolve('./all-workflows'),
     logger: new DefaultLogger('WARN'),
   });
+}
+
+let runs = 0;
+
+/**
+ * Runs one workflow to its end (`start` holds its args) as `<name>-test-<n>`, on a task queue of its
+ * own, served by a worker whose activities are `activities` (the tests' mocks).
+ */
+export async function runWithActivities<W extends Workflow>(
+  name: string,
+  env: TestWorkflowEnvironment,
+  workflowBundle: WorkflowBundle,
+  workflow: W,
+  start: Omit<WorkflowStartOptions<W>, 'taskQueue' | 'workflowId'>,
+  activities: object,
+): Promise<WorkflowResultType<W>> {
+  const taskQueue = `${name}-${++runs}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities,
+  });
+  return worker.runUntil(
+    env.client.workflow.execute(workflow, {
+      ...start,
+      taskQueue,
+      workflowId: `${name}-test-${runs}`,
+    } as WorkflowStartOptions<W>),
+  );
 }

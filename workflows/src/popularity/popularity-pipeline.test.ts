@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import type { PublishedResult } from '@marquee/domain';
 import type { PopularityPipelineInput } from '@marquee/offline-client';
-import { bundleWorkflows, startTimeSkippingEnvironment } from '../time-skipping.test-support';
+import {
+  bundleWorkflows,
+  runWithActivities,
+  startTimeSkippingEnvironment,
+} from '../time-skipping.test-support';
 import type {
   ComputeAffinitiesInput,
   ComputePopularListInput,
@@ -66,7 +70,6 @@ function mockActivities(overrides: Partial<PopularityActivities> = {}) {
 describe('popularity pipeline workflow (time-skipping test server, mocked activities)', () => {
   let env: TestWorkflowEnvironment;
   let workflowBundle: WorkflowBundle;
-  let runs = 0;
 
   before(async () => {
     env = await startTimeSkippingEnvironment();
@@ -74,22 +77,8 @@ describe('popularity pipeline workflow (time-skipping test server, mocked activi
   });
   after(() => env?.teardown());
 
-  async function run(input: PopularityPipelineInput, activities: PopularityActivities) {
-    const taskQueue = `popularity-${++runs}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities,
-    });
-    return worker.runUntil(
-      env.client.workflow.execute(popularityPipeline, {
-        taskQueue,
-        workflowId: `popularity-test-${runs}`,
-        args: [input],
-      }),
-    );
-  }
+  const run = (input: PopularityPipelineInput, activities: PopularityActivities) =>
+    runWithActivities('popularity', env, workflowBundle, popularityPipeline, { args: [input] }, activities);
 
   it('computes the list under a new version, publishes it, then computes genre affinities of the same version', async () => {
     const mock = mockActivities();

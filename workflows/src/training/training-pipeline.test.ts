@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import type { PublishedResult } from '@marquee/domain';
 import type { GateDecision, ShardResult, TrainingPipelineInput } from '@marquee/offline-client';
-import { bundleWorkflows, startTimeSkippingEnvironment } from '../time-skipping.test-support';
+import {
+  bundleWorkflows,
+  runWithActivities,
+  startTimeSkippingEnvironment,
+} from '../time-skipping.test-support';
 import type { TrainingActivities } from './activities';
 import { trainingPipeline } from './training-pipeline';
 
@@ -73,7 +77,6 @@ function mockActivities(overrides: Partial<TrainingActivities> = {}) {
 describe('training pipeline workflow (time-skipping test server, mocked activities)', () => {
   let env: TestWorkflowEnvironment;
   let workflowBundle: WorkflowBundle;
-  let runs = 0;
 
   before(async () => {
     env = await startTimeSkippingEnvironment();
@@ -81,22 +84,8 @@ describe('training pipeline workflow (time-skipping test server, mocked activiti
   });
   after(() => env?.teardown());
 
-  async function run(input: TrainingPipelineInput, activities: Record<string, unknown>) {
-    const taskQueue = `training-${++runs}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities,
-    });
-    return worker.runUntil(
-      env.client.workflow.execute(trainingPipeline, {
-        taskQueue,
-        workflowId: `train-test-${runs}`,
-        args: [input],
-      }),
-    );
-  }
+  const run = (input: TrainingPipelineInput, activities: Record<string, unknown>) =>
+    runWithActivities('train', env, workflowBundle, trainingPipeline, { args: [input] }, activities);
 
   it('a candidate the gate rejects is not scored or published, and the run says why', async () => {
     const reason = 'ndcg 0.2000 < 0.2940 (champion v1 at 0.3000, tolerance 0.02)';

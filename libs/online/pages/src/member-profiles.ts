@@ -23,12 +23,11 @@ export interface Viewer {
  * was late is filtered as kids: a page never shows more than the profile might allow.
  */
 export function viewerOf(outcome: Outcome<StoredProfile | null>, requestRegion?: string): Viewer {
-  const region = (profile: { region?: string }) => profile.region ?? requestRegion;
   if (!outcome.ok) return { maturity: 'kids', ...withRegion(requestRegion), profile: 'unread' };
   const stored = outcome.value;
   if (!stored)
     return { maturity: DEFAULT_PROFILE.maturity, ...withRegion(requestRegion), profile: 'default' };
-  return { maturity: stored.maturity, ...withRegion(region(stored)), profile: 'stored' };
+  return { maturity: stored.maturity, ...withRegion(stored.region ?? requestRegion), profile: 'stored' };
 }
 
 const withRegion = (region: string | undefined) => (region ? { region } : {});

@@ -8,6 +8,7 @@ import { ItemsModule } from './items/items.module';
 import { OpsModule } from './ops/ops.module';
 import { PagesModule } from './pages/pages.module';
 import { PlaysModule } from './plays/plays.module';
+import { ProfilesModule } from './profiles/profiles.module';
 import { RowsModule } from './rows/rows.module';
 
 /** The online service: its stores' clients, what pages are made from, and one module per feature. */
@@ -22,6 +23,7 @@ export class AppModule {
         PagesModule,
         OpsModule,
         RowsModule,
+        ProfilesModule,
         PlaysModule,
         ItemsModule,
         AdminModule,

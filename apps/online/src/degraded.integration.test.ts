@@ -6,9 +6,12 @@ import {
   BecauseYouWatchedRepository,
   Cache,
   ContinueWatchingRepository,
+  cacheKeys,
   ListStore,
   ListsRepository,
   PlaysRepository,
+  ProfileStore,
+  ProfilesRepository,
   createCassandraClient,
 } from '@marquee/storage';
 import { ReferenceData, RowsService, type RowsPage } from '@marquee/pages';
@@ -103,14 +106,19 @@ describe('online service when a store is down, and under a rate limit', () => {
   it('with Cassandra down, pages are 200 with degraded rows from memory, and say so', async () => {
     const down = withoutCassandra(platform);
     closers.push(down.close);
-    // What was loaded before the outage: the popular list's hot copies are still in memcached.
+    // What was read before the outage is still in memcached: the popular list's hot copies, and
+    // that this member has no profile (an adult).
+    const member = uniqueId('m');
+    await new ProfileStore(new ProfilesRepository(platform.cassandra), platform.cache).read(member);
+    await waitFor('the profile hot copy', () => platform.cache.getJson(cacheKeys.profile(member)));
     const base = await start(down.clients);
     const { status, page } = await waitFor('the popular list loaded from memcached', async () => {
-      const answer = await rows(base, uniqueId('m'));
+      const answer = await rows(base, member);
       return answer.page.rows?.some((r) => r.id === 'top-picks') ? answer : undefined;
     });
     assert.equal(status, 200);
     assert.equal(page.degraded, true);
+    assert.deepEqual(page.profile, { maturity: 'adult', profile: 'default' });
     assert.equal(
       page.rows.find((r) => r.id === 'top-picks')?.source,
       'fallback:popular-memory',
@@ -118,6 +126,16 @@ describe('online service when a store is down, and under a rate limit', () => {
     );
     assert.match(page.fallbacks.join('\n'), /continue-watching: failed/);
     assert.ok(page.sources.includes('fallback:popular-memory'));
+    // A member whose profile cannot be read is filtered as kids (fails closed): the fixture's
+    // unrated titles are not shown to them.
+    const unread = (await rows(base, uniqueId('m'))).page;
+    assert.deepEqual(unread.profile, { maturity: 'kids', profile: 'unread' });
+    assert.match(unread.fallbacks.join('\n'), /profile: profile failed .* → kids/);
+    const unrated = new Set(fixture.titles.map((t) => t.itemId));
+    assert.ok(
+      !unread.rows.some((r) => r.items.some((i) => unrated.has(i.itemId))),
+      JSON.stringify(unread.rows),
+    );
     const ready = await fetch(`${base}/ready`);
     assert.equal(ready.status, 503);
     const metrics = await (await fetch(`${base}/metrics`)).text();

@@ -34,6 +34,10 @@ describe(
       assert.ok(CHROMIUM, 'chromium is not installed: apt-get install chromium (see .ci/run)');
       platform = await connectTestPlatform('online-demo');
       fixture = await seedOnline(platform);
+      // Titles 1-6 are for kids (G, PG), 7-12 are R: the popular list (1-10) mixes them.
+      await platform.catalog.put(
+        fixture.titles.map((t, i) => ({ ...t, maturityRating: i < 6 ? (i % 2 ? 'PG' : 'G') : 'R' })),
+      );
       app = await createOnlineApp(
         onlineSettings(platform, createRegistry('online-demo'), fixtureOptions(fixture)),
       );
@@ -87,6 +91,45 @@ describe(
       const file = path.join(SCREENSHOTS, 'demo-page.png');
       await page.screenshot({ path: file, fullPage: true });
       assert.ok(fs.statSync(file).size > 10_000, 'the screenshot has content');
+      assert.deepEqual(errors, []);
+    });
+
+    it('the kids switch takes the R titles off the home screen, and switching back brings them back', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const forKids = new Set(fixture.titles.slice(0, 6).map((t) => t.itemId));
+      const rated = new Set(fixture.titles.map((t) => t.itemId));
+      // Only this test's titles: the keyspace's other titles are unrated, so also off a kids page.
+      const shownR = async () =>
+        (
+          await page.locator('.tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-item-id')))
+        ).filter((id): id is string => id !== null && rated.has(id) && !forKids.has(id));
+      await page.goto(`${base}/demo`);
+      await page.fill('#member', uniqueId('kid'));
+      await page.click('#signin');
+      await page.locator('section.row[data-row-id="top-picks"] .tile').first().waitFor();
+      assert.equal(await page.isChecked('#kids'), false);
+      assert.ok((await shownR()).length > 0, 'an adult sees R titles');
+      assert.match((await page.textContent('#meta')) ?? '', /^profile adult/);
+
+      await page.check('#kids');
+      await page.locator('#status', { hasText: 'Kids profile' }).waitFor();
+      assert.match((await page.textContent('#meta')) ?? '', /^profile kids/);
+      assert.deepEqual(await shownR(), [], 'no R title on the kids home screen');
+      const tiles = await page
+        .locator('.tile')
+        .evaluateAll((t) => t.map((e) => e.getAttribute('data-item-id')));
+      assert.ok(
+        tiles.some((id) => id !== null && forKids.has(id)),
+        `the G and PG titles stay: ${tiles.join()}`,
+      );
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'demo-page-kids.png'), fullPage: true });
+
+      await page.uncheck('#kids');
+      await page.locator('#status', { hasText: 'Adult profile' }).waitFor();
+      assert.ok((await shownR()).length > 0, 'the R titles are back');
       assert.deepEqual(errors, []);
     });
 

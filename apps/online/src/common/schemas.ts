@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEVICES, catalogItemSchema, idSchema, playSchema, regionSchema } from '@marquee/domain';
+import {
+  DEVICES,
+  MATURITY_LEVELS,
+  catalogItemSchema,
+  idSchema,
+  playSchema,
+  profileSchema,
+  regionSchema,
+} from '@marquee/domain';
 import { ROLES } from '@marquee/auth';
 import { isTimeZone } from '@marquee/pages';
 
@@ -22,6 +30,12 @@ const whole = (min: number, max: number, fallback: number, what: string) =>
     .default(fallback)
     .describe(what);
 
+const requestRegion = regionSchema
+  .optional()
+  .describe(
+    "ISO 3166-1 alpha-2 region of the member: titles not licensed there are left out (the profile's region, when set, takes its place)",
+  );
+
 export const rowsQuerySchema = z.object({
   device: z
     .enum(DEVICES, { error: `must be one of ${DEVICES.join(', ')}` })
@@ -42,15 +56,28 @@ export const rowsQuerySchema = z.object({
         "this server's time-zone database does not know, the page is made in UTC; the page's " +
         '`context.timeZone` names the zone used',
     ),
-  region: regionSchema
-    .optional()
-    .describe('ISO 3166-1 alpha-2 region of the member: titles not licensed there are left out'),
+  region: requestRegion,
 });
 
 export type RowsQuery = z.output<typeof rowsQuerySchema>;
 
-export const recommendationsQuerySchema = z.object({ k: whole(1, 500, 20, 'titles to return') });
-export const similarQuerySchema = z.object({ k: whole(1, 100, 20, 'similar titles to return') });
+export const recommendationsQuerySchema = z.object({
+  k: whole(1, 500, 20, 'titles to return'),
+  region: requestRegion,
+});
+export const similarQuerySchema = z.object({
+  k: whole(1, 100, 20, 'similar titles to return'),
+  user: idSchema
+    .optional()
+    .describe(
+      "the member the titles are for: titles above their profile's maturity or unlicensed in its region are left out. " +
+        "A device token's own member is used without it; another member's is a 403",
+    ),
+  region: requestRegion,
+});
+
+/** A profile as PUT: the member's maturity level and optional home region. */
+export const profileBodySchema = profileSchema;
 
 export const playsBodySchema = z.union([
   playSchema,
@@ -105,6 +132,26 @@ export const demoSessionSchema = z.object({ memberId: idSchema }).strict();
 
 const rowItem = z.object({ itemId: z.string(), title: z.string(), score: z.number() });
 
+export const profileAnswerSchema = z.object({
+  memberId: z.string(),
+  maturity: z.enum(MATURITY_LEVELS),
+  region: z.string().optional(),
+  stored: z
+    .boolean()
+    .describe('false: the member has no profile and is an adult in the region each request names'),
+  updatedAt: z.string().optional(),
+});
+
+const viewerSchema = z
+  .object({
+    maturity: z.enum(MATURITY_LEVELS),
+    region: z.string().optional(),
+    profile: z
+      .enum(['stored', 'default', 'unread'])
+      .describe("the member's profile, the default (no profile: adult), or unread (filtered as kids)"),
+  })
+  .describe('whom the titles were filtered for');
+
 export const rowsPageSchema = z.object({
   memberId: z.string(),
   variant: z.object({
@@ -113,6 +160,7 @@ export const rowsPageSchema = z.object({
     list: z.string(),
     version: z.string().optional(),
   }),
+  profile: viewerSchema,
   context: z.object({
     device: z.enum(DEVICES),
     timeZone: z.string(),
@@ -146,6 +194,7 @@ export const rowsPageSchema = z.object({
 export const recommendationsSchema = z.object({
   memberId: z.string(),
   variant: rowsPageSchema.shape.variant,
+  profile: viewerSchema,
   source: z.string(),
   degraded: z.boolean(),
   items: z.array(rowItem),
@@ -155,6 +204,7 @@ export const similarSchema = z.object({
   itemId: z.string(),
   title: z.string(),
   model: z.object({ registration: z.string(), version: z.string() }),
+  profile: viewerSchema.optional().describe('whom the titles were filtered for, when they are for a member'),
   items: z.array(rowItem),
 });
 

@@ -6,7 +6,8 @@ A case generated as valid by the document is brought within them, so a rejection
 disagreement between the document and the server. Cases generated as invalid are left as they are.
 
 With MARQUEE_FUZZ_MEMBER set (the device token's member), valid cases act for that member, so a
-device token reaches the routes' logic instead of stopping at "another member's data" (403).
+device token reaches the routes' logic instead of stopping at "another member's data" (403), in
+the path and in a `user` query parameter alike.
 """
 
 import os
@@ -56,4 +57,6 @@ def map_case(context, case):
             _valid_play(play)
     if MEMBER and case.operation.path.startswith("/v1/users/") and case.path_parameters:
         case.path_parameters["id"] = MEMBER
+    if MEMBER and isinstance(case.query, dict) and "user" in case.query:
+        case.query["user"] = MEMBER
     return case

@@ -1,7 +1,8 @@
 /**
  * The device demo page (`/demo`): a streaming service's home screen over the real API. It asks the
  * service for a short-lived device token (`POST /demo/session`, local secret only), then reads
- * `/v1/users/:id/rows` and posts plays to `/v1/plays` with it, exactly as a device would.
+ * `/v1/users/:id/rows` and posts plays to `/v1/plays` with it, exactly as a device would; the kids
+ * switch sets the member's profile (`PUT /v1/users/:id/profile`) with the same token.
  */
 export const DEMO_PAGE = `<!doctype html>
 <html lang="en">
@@ -46,6 +47,7 @@ export const DEMO_PAGE = `<!doctype html>
     <option value="web">web</option><option value="tablet">tablet</option>
   </select></label>
   <button id="signin" type="button">Show home screen</button>
+  <label title="Only G and PG titles">kids profile <input id="kids" type="checkbox" disabled></label>
 </header>
 <div id="status">Choose a member and a device.</div>
 <div id="meta"></div>
@@ -89,7 +91,30 @@ export const DEMO_PAGE = `<!doctype html>
     if (!response.ok) return status('Cannot sign in: ' + body.message, true);
     state.member = member;
     state.token = body.token;
+    const profile = await api(profilePath()).catch(() => null);
+    $('#kids').checked = profile ? profile.maturity === 'kids' : false;
+    $('#kids').disabled = false;
     await refresh();
+  }
+
+  const profilePath = () => '/v1/users/' + encodeURIComponent(state.member) + '/profile';
+
+  async function switchProfile() {
+    const maturity = $('#kids').checked ? 'kids' : 'adult';
+    try {
+      // The whole profile is replaced: the switch keeps the region the member had.
+      const current = await api(profilePath());
+      await api(profilePath(), {
+        method: 'PUT',
+        body: JSON.stringify({ maturity, ...(current.region ? { region: current.region } : {}) }),
+      });
+      const result = await refresh();
+      if (!result) return;
+      status((maturity === 'kids' ? 'Kids profile: only G and PG titles' : 'Adult profile: every title') +
+        (result.degraded ? ' — degraded: ' + result.fallbacks.join('; ') : ''), result.degraded);
+    } catch (error) {
+      status(String(error.message || error), true);
+    }
   }
 
   const page = () =>
@@ -110,7 +135,7 @@ export const DEMO_PAGE = `<!doctype html>
   }
 
   function render(result) {
-    $('#meta').textContent = 'variant ' + result.variant.name + ' · list ' + result.variant.list +
+    $('#meta').textContent = 'profile ' + result.profile.maturity + ' · variant ' + result.variant.name + ' · list ' + result.variant.list +
       (result.variant.version ? ' @ ' + result.variant.version : '') + ' · sources: ' + result.sources.join(', ');
     const main = $('#rows');
     main.replaceChildren();
@@ -185,6 +210,7 @@ export const DEMO_PAGE = `<!doctype html>
   }
 
   $('#signin').addEventListener('click', signIn);
+  $('#kids').addEventListener('change', switchProfile);
   $('#device').addEventListener('change', () => state.token && refresh());
   $('#member').addEventListener('keydown', (event) => event.key === 'Enter' && signIn());
 })();

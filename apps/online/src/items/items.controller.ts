@@ -1,11 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../common/decorators/access';
+import type { Principal } from '@marquee/auth';
+import { Allow, Caller } from '../common/decorators/access';
 import { ApiAnswer, ApiErrors, ApiQueryFrom } from '../common/openapi';
 import { ValidPath } from '../common/guards/path.guards';
 import { validQuery } from '../common/pipes/zod-validation.pipe';
 import { itemPathSchema, similarQuerySchema, similarSchema } from '../common/schemas';
-import { ItemsService } from './items.service';
+import { ItemsService, type SimilarRequest } from './items.service';
 
 @ApiTags('items')
 @ApiBearerAuth()
@@ -18,13 +19,19 @@ export class ItemsController {
   @ApiOperation({
     summary: 'Titles similar to a title',
     description:
-      'Nearest neighbours from the champion item-kNN model, held in memory and reloaded on results.published.',
+      'Nearest neighbours from the champion item-kNN model, held in memory and reloaded on results.published. ' +
+      'For a member (`user`, or a device token’s own member) titles above their profile’s maturity or unlicensed ' +
+      'in its region are left out; `profile` says which.',
   })
   @ValidPath(itemPathSchema)
   @ApiQueryFrom(similarQuerySchema)
   @ApiAnswer(200, 'the similar titles, most similar first', similarSchema)
   @ApiErrors(400, 401, 403, 404, 429, 503)
-  similar(@Param('id') id: string, @Query(validQuery(similarQuerySchema)) { k }: { k: number }) {
-    return this.items.similar(id, k);
+  similar(
+    @Param('id') id: string,
+    @Query(validQuery(similarQuerySchema)) query: SimilarRequest,
+    @Caller() caller: Principal,
+  ) {
+    return this.items.similar(id, query, caller);
   }
 }

@@ -58,14 +58,16 @@ export class OnlineRuntime {
           onResult: (result) => this.onResult(result),
         }),
       ),
-      this.listen("members.updated; a member's page shows a play within the near cache's TTL", () =>
-        listenToMemberUpdates({
-          kafka,
-          topics,
-          logger,
-          groupId: `${groupId}.members`,
-          onMember: (memberId) => this.rows.invalidate(memberId),
-        }),
+      this.listen(
+        "members.updated; a member's page shows a play or a profile change within the near cache's TTL",
+        () =>
+          listenToMemberUpdates({
+            kafka,
+            topics,
+            logger,
+            groupId: `${groupId}.members`,
+            onMember: (memberId) => this.rows.invalidate(memberId),
+          }),
       ),
       this.listen('catalog.updated; catalog changes arrive with the periodic refresh', () =>
         listenToCatalogUpdates({

@@ -17,6 +17,7 @@ import {
   ListStore,
   ListsRepository,
   ModelsRepository,
+  ProfileStore,
   RegistrationsRepository,
 } from '@marquee/storage';
 import type { OnlineOptions } from '../online-options';
@@ -81,11 +82,12 @@ import { OnlineRuntime } from './online-runtime';
         continueWatching: ContinueWatchingSignal,
         recentPlays: RecentPlaysSignal,
         becauseYouWatched: BecauseYouWatchedSignal,
+        profiles: ProfileStore,
         registry: Registry,
         options: OnlineOptions,
       ) =>
         new RowsService(
-          { reference, similar, lists, continueWatching, recentPlays, becauseYouWatched },
+          { reference, similar, lists, continueWatching, recentPlays, becauseYouWatched, profiles },
           {
             deadlineMs: options.deadlineMs,
             signalsTtlMs: options.signalsTtlMs,
@@ -100,6 +102,7 @@ import { OnlineRuntime } from './online-runtime';
         ContinueWatchingSignal,
         RecentPlaysSignal,
         BecauseYouWatchedSignal,
+        ProfileStore,
         REGISTRY,
         OPTIONS,
       ],

@@ -27,7 +27,8 @@ export class RowsController {
     summary: "A member's page of rows for a device",
     description:
       'Continue watching, Top picks (the variant’s list), Because you watched <title>, Trending now and genre rows; ' +
-      'watched titles left out, no title twice, re-ranked by device and time-of-day affinities. A device token reads ' +
+      'watched titles left out, no title twice, re-ranked by device and time-of-day affinities; no title above the ' +
+      'member’s profile maturity or unlicensed in its region (`profile` says which; unread: filtered as kids). A device token reads ' +
       'its own member only. Store reads run in parallel under a deadline; late or failed ones are filled from the ' +
       'last served page or the popular list in memory, and `degraded`, `fallbacks` and each row’s `source` say so.',
   })
@@ -46,15 +47,16 @@ export class RowsController {
   @ApiOperation({
     summary: "The member's raw list for their variant",
     description:
-      'The precomputed list of the registration the member is assigned to (popular for the control group).',
+      'The precomputed list of the registration the member is assigned to (popular for the control group), ' +
+      'without titles above the member’s profile maturity or unlicensed in its region.',
   })
   @ApiQueryFrom(recommendationsQuerySchema)
   @ApiAnswer(200, 'the list', recommendationsSchema)
   @ApiErrors(400, 401, 403, 429)
   recommendations(
     @Param('id') memberId: string,
-    @Query(validQuery(recommendationsQuerySchema)) { k }: { k: number },
+    @Query(validQuery(recommendationsQuerySchema)) { k, region }: { k: number; region?: string },
   ): Promise<RecommendationsPage> {
-    return this.rows.recommendations(memberId, k);
+    return this.rows.recommendations(memberId, k, region);
   }
 }

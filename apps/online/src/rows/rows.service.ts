@@ -19,7 +19,7 @@ export class MemberRowsService {
     });
   }
 
-  recommendations(memberId: string, k: number): Promise<RecommendationsPage> {
-    return this.rows.recommendations(memberId, k);
+  recommendations(memberId: string, k: number, region?: string): Promise<RecommendationsPage> {
+    return this.rows.recommendations(memberId, k, region);
   }
 }

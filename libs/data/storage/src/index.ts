@@ -18,3 +18,5 @@ export * from './cassandra/trending-repository';
 export * from './cassandra/health';
 export * from './lists/list-store';
 export * from './connect';
+export * from './cassandra/profiles-repository';
+export * from './profiles/profile-store';

@@ -1,4 +1,11 @@
-import { DEVICES, isAvailable, type Device, type ScoredList, type StoredCatalogItem } from '@marquee/domain';
+import {
+  DEVICES,
+  isAvailable,
+  type Device,
+  type Maturity,
+  type ScoredList,
+  type StoredCatalogItem,
+} from '@marquee/domain';
 import {
   AFFINITIES_LIST,
   GLOBAL_MEMBER,
@@ -12,6 +19,7 @@ import { AffinityTable } from '@marquee/algorithms';
 import type { Variant } from '@marquee/experiments';
 import type { Logger } from '@marquee/observability';
 import type { TrendingSignal } from '@marquee/signals';
+import { MaturityIndex } from './maturity-index';
 
 export interface ReferenceDeps {
   catalog: CatalogRepository;
@@ -57,8 +65,8 @@ type Part = 'catalog' | 'popular' | 'affinities' | 'variants' | 'champions' | 't
  * reload keeps the previous data and is retried on the next round.
  */
 export class ReferenceData {
-  /** Every stored title, removed ones included (they title history; `shows` hides them). */
-  catalog: ReadonlyMap<string, StoredCatalogItem> = new Map();
+  private catalogByTitle: ReadonlyMap<string, StoredCatalogItem> = new Map();
+  private maturity = MaturityIndex.of(this.catalogByTitle);
   /** Titles of each genre, most popular first. */
   titlesByGenre: ReadonlyMap<string, readonly string[]> = new Map();
   popular: MemoryList | null = null;
@@ -80,17 +88,30 @@ export class ReferenceData {
     this.popularName = options.popularList ?? 'popular';
   }
 
+  /** Every stored title, removed ones included (they title history; `shows` hides them). */
+  get catalog(): ReadonlyMap<string, StoredCatalogItem> {
+    return this.catalogByTitle;
+  }
+
+  /** Replacing the catalog re-indexes which titles each profile level may see. */
+  set catalog(catalog: ReadonlyMap<string, StoredCatalogItem>) {
+    this.catalogByTitle = catalog;
+    this.maturity = MaturityIndex.of(catalog);
+  }
+
   get popularListName(): string {
     return this.popularName;
   }
 
   /**
-   * Whether a title may be shown at `at` (in `region` when the request names one): removed and
-   * unavailable titles are not. A title this instance has not loaded yet is shown: an empty or stale
-   * catalog must not empty every page.
+   * Whether a title may be shown at `at` (in `region` when the request names one) to a profile of
+   * level `maturity`: removed and unavailable titles are not, nor titles above the level. A title
+   * this instance has not loaded yet is shown to adults (an empty or stale catalog must not empty
+   * every page) and hidden from kids and teens (nobody has rated it for them).
    */
-  shows(itemId: string, at: Date | number, region?: string): boolean {
-    const item = this.catalog.get(itemId);
+  shows(itemId: string, at: Date | number, region?: string, maturity: Maturity = 'adult'): boolean {
+    if (!this.maturity.allows(itemId, maturity)) return false;
+    const item = this.catalogByTitle.get(itemId);
     return item === undefined || isAvailable(item, at, region);
   }
 

@@ -1,4 +1,4 @@
-import type { Device, ScoredList } from '@marquee/domain';
+import type { Device, ScoredList, StoredProfile } from '@marquee/domain';
 import type { ListStore } from '@marquee/storage';
 import { CONTROL, assignVariant } from '@marquee/experiments';
 import type { ReferenceData } from './reference-data';
@@ -15,6 +15,7 @@ import { blendPage, type BlendInput, type PageRow } from './blend';
 import { pageContext, type PageContext } from './context';
 import { Deadline, type Outcome } from './deadline';
 import { LastPages } from './last-pages';
+import { MemberProfiles, viewerOf, type ProfileReader, type Viewer } from './member-profiles';
 import { NearCache } from './near-cache';
 import { Fallbacks, RowSources, sessionPlays } from './row-sources';
 
@@ -28,6 +29,11 @@ export interface RowsDeps {
   continueWatching: ContinueWatchingSignal;
   recentPlays: RecentPlaysSignal;
   becauseYouWatched: BecauseYouWatchedSignal;
+  /**
+   * Members' profiles (maturity, region), read with the page's other reads. Without a reader every
+   * member is an adult in the request's region (tools and tests that keep no profiles).
+   */
+  profiles?: ProfileReader;
 }
 
 /** Hooks for metrics: every read's outcome, every fallback taken, every page served. */
@@ -71,6 +77,8 @@ export interface VariantInfo {
 export interface RowsPage {
   memberId: string;
   variant: VariantInfo;
+  /** Whom every row was filtered for: maturity level, region, and where they came from. */
+  profile: Viewer;
   context: PageContext & { sessionPlays: number; affinitiesVersion: string | null };
   rows: PageRow[];
   /** Every store, signal, model or fallback that served a row. */
@@ -95,6 +103,7 @@ interface ComposedPage {
 export interface RecommendationsPage {
   memberId: string;
   variant: VariantInfo;
+  profile: Viewer;
   source: string;
   degraded: boolean;
   items: Array<{ itemId: string; title: string; score: number }>;
@@ -116,6 +125,7 @@ export class RowsService {
   private readonly observer: RowsObserver;
   private readonly deadlineMs: number;
   private readonly degradedTtlMs: number;
+  private readonly profiles: MemberProfiles | null;
   private readonly nearCache: NearCache<
     {
       continueWatching: Promise<ContinueWatchingEntry[]>;
@@ -134,6 +144,7 @@ export class RowsService {
     this.lastPages = new LastPages(options.lastPages ?? 5000);
     this.observer = options.observer ?? noObserver;
     this.nearCache = new NearCache(options.signalsTtlMs ?? 0);
+    this.profiles = deps.profiles ? new MemberProfiles(deps.profiles, options.signalsTtlMs ?? 0) : null;
     this.sources = new RowSources({
       reference: deps.reference,
       ...(deps.similar ? { similar: deps.similar } : {}),
@@ -144,11 +155,27 @@ export class RowsService {
   /** A play of the member went through this instance: their next page reads fresh signals. */
   forget(memberId: string): void {
     this.nearCache.forget(memberId);
+    this.profiles?.drop(memberId);
   }
 
-  /** Nearline rewrote the member's rows: their next page is blended from fresh reads. */
+  /**
+   * Nearline rewrote the member's rows, or their profile changed: their next page is blended from
+   * fresh reads, the profile's included.
+   */
   invalidate(memberId: string): void {
     this.nearCache.drop(memberId);
+    this.profiles?.drop(memberId);
+  }
+
+  /**
+   * Whom the member's titles are filtered for (see `viewerOf`), read under its own deadline: for
+   * answers that show titles outside a page (similar titles).
+   */
+  async viewer(memberId: string, region?: string): Promise<Viewer> {
+    const deadline = new Deadline(this.deadlineMs);
+    const viewer = viewerOf(await this.readProfile(memberId, deadline), region);
+    deadline.clear();
+    return viewer;
   }
 
   /** A new version of a list was published: every page is blended afresh. */
@@ -216,7 +243,8 @@ export class RowsService {
       recentPlays: this.deps.recentPlays.read(memberId),
       becauseYouWatched: this.deps.becauseYouWatched.read(memberId),
     }));
-    const [continueWatching, recentPlays, becauseYouWatched, list] = await Promise.all([
+    const [profile, continueWatching, recentPlays, becauseYouWatched, list] = await Promise.all([
+      this.readProfile(memberId, deadline, now),
       this.read('continue_watching', deadline, signals.continueWatching),
       this.read('recent_plays', deadline, signals.recentPlays),
       this.read('because_you_watched', deadline, signals.becauseYouWatched),
@@ -227,6 +255,8 @@ export class RowsService {
     deadline.clear();
 
     const fallbacks = new Fallbacks(this.observer, this.deadlineMs);
+    const viewer = viewerOf(profile, request.region);
+    if (!profile.ok) fallbacks.take('profile', 'kids', `profile ${fallbacks.why(profile)}`);
     const recent = recentPlays.ok ? recentPlays.value : [];
     if (!recentPlays.ok)
       fallbacks.take('watched', 'continue watching only', `recent plays ${fallbacks.why(recentPlays)}`);
@@ -246,7 +276,7 @@ export class RowsService {
       titlesByGenre: this.deps.reference.titlesByGenre,
       affinities: this.deps.reference.affinities,
       taste: this.sources.taste(recent),
-      shown: (itemId) => this.deps.reference.shows(itemId, now, request.region),
+      shown: (itemId) => this.deps.reference.shows(itemId, now, viewer.region, viewer.maturity),
     };
     const rows = blendPage(input);
     const degraded = fallbacks.notes.length > 0;
@@ -254,6 +284,7 @@ export class RowsService {
     const body: PageBody = {
       memberId,
       variant,
+      profile: viewer,
       context: {
         ...context,
         sessionPlays: sessionPlays(recent, now.getTime()),
@@ -275,51 +306,52 @@ export class RowsService {
     return page;
   }
 
-  /** The member's raw list for their variant (the popular list for the control group). */
-  async recommendations(memberId: string, k: number): Promise<RecommendationsPage> {
+  /**
+   * The member's raw list for their variant (the popular list for the control group), without the
+   * titles their profile may not see.
+   */
+  async recommendations(memberId: string, k: number, region?: string): Promise<RecommendationsPage> {
     const variant = this.variantOf(memberId);
     const title = (itemId: string) => this.deps.reference.catalog.get(itemId)?.title ?? itemId;
     const now = Date.now();
+    const deadline = new Deadline(this.deadlineMs);
+    const [profile, entry] = await Promise.all([
+      this.readProfile(memberId, deadline, new Date(now)),
+      variant.name !== CONTROL && variant.version
+        ? this.read('list', deadline, this.deps.lists.readEntry(variant.list, variant.version, memberId))
+        : null,
+    ]);
+    deadline.clear();
+    const viewer = viewerOf(profile, region);
+    if (!profile.ok) this.observer.fallback('profile', 'kids');
     const shape = (list: ScoredList) =>
       list.itemIds
         .map((itemId, i) => ({ itemId, title: title(itemId), score: list.scores[i] ?? 0 }))
-        .filter(({ itemId }) => this.deps.reference.shows(itemId, now))
+        .filter(({ itemId }) => this.deps.reference.shows(itemId, now, viewer.region, viewer.maturity))
         .slice(0, k);
     const popular = this.deps.reference.popular;
-    if (variant.name !== CONTROL) {
-      const deadline = new Deadline(this.deadlineMs);
-      const entry = variant.version
-        ? await this.read(
-            'list',
-            deadline,
-            this.deps.lists.readEntry(variant.list, variant.version, memberId),
-          )
-        : null;
-      deadline.clear();
-      if (entry?.ok && entry.value)
-        return {
-          memberId,
-          variant,
-          source: entry.value.source,
-          degraded: false,
-          items: shape(entry.value.list),
-        };
-      this.observer.fallback('recommendations', 'popular-memory');
-      return {
-        memberId,
-        variant,
-        source: 'fallback:popular-memory',
-        degraded: true,
-        items: popular ? shape(popular.list) : [],
-      };
-    }
-    return {
+    const answer = (source: string, degraded: boolean, list: ScoredList | undefined) => ({
       memberId,
       variant,
-      source: 'memory:popular',
-      degraded: false,
-      items: popular ? shape(popular.list) : [],
-    };
+      profile: viewer,
+      source,
+      degraded: degraded || !profile.ok,
+      items: list ? shape(list) : [],
+    });
+    if (variant.name === CONTROL) return answer('memory:popular', false, popular?.list);
+    if (entry?.ok && entry.value) return answer(entry.value.source, false, entry.value.list);
+    this.observer.fallback('recommendations', 'popular-memory');
+    return answer('fallback:popular-memory', true, popular?.list);
+  }
+
+  /** The member's profile through the in-process cache, under the request's deadline. */
+  private readProfile(
+    memberId: string,
+    deadline: Deadline,
+    now = new Date(),
+  ): Promise<Outcome<StoredProfile | null>> {
+    if (!this.profiles) return Promise.resolve({ ok: true, value: null });
+    return this.read('profile', deadline, this.profiles.read(memberId, now.getTime()));
   }
 
   private async read<T>(source: string, deadline: Deadline, read: Promise<T>): Promise<Outcome<T>> {

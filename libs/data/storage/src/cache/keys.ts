@@ -7,10 +7,14 @@ export const cacheKeys = {
   trending: (scope: string, k: number) => `mq:trending:${scope}:${k}`,
   listEntry: (list: string, version: string, memberId: string) => `mq:list:${list}:${version}:${memberId}`,
   champion: (list: string) => `mq:champion:${list}`,
+  /** The member's profile, or a mark that they have none (so a member without one costs no CQL read). */
+  profile: (memberId: string) => `mq:profile:${memberId}`,
 };
 
 export const CACHE_TTL_SECONDS = {
   signal: 3600,
   list: 6 * 3600,
   champion: 10,
+  /** Writers replace it; the TTL only bounds a copy a failed write left behind. */
+  profile: 600,
 };

@@ -156,6 +156,15 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE models ADD IF NOT EXISTS tuning text`,
     ],
   },
+  {
+    version: 11,
+    name: 'member profiles: maturity level and home region',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS member_profiles (
+         member_id text PRIMARY KEY, maturity text, region text, updated_at timestamp, updated_by text
+       )`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

@@ -7,3 +7,4 @@ export * from './rows';
 export * from './affinities';
 export * from './catalog-file';
 export * from './csv';
+export * from './rules';

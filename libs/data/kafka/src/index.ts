@@ -4,3 +4,4 @@ export * from './plays-producer';
 export * from './dead-letters';
 export * from './connect';
 export * from './catalog-updates';
+export * from './rules-updates';

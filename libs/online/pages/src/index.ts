@@ -9,3 +9,5 @@ export * from './row-sources';
 export * from './reference-data';
 export * from './similar-items';
 export * from './results-listener';
+export * from './merchandising';
+export * from './active-rules';

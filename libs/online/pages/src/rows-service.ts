@@ -15,6 +15,7 @@ import { blendPage, type BlendInput, type PageRow } from './blend';
 import { pageContext, type PageContext } from './context';
 import { Deadline, type Outcome } from './deadline';
 import { LastPages } from './last-pages';
+import type { PageMerchandising } from './merchandising';
 import { NearCache } from './near-cache';
 import { Fallbacks, RowSources, sessionPlays } from './row-sources';
 
@@ -28,6 +29,8 @@ export interface RowsDeps {
   continueWatching: ContinueWatchingSignal;
   recentPlays: RecentPlaysSignal;
   becauseYouWatched: BecauseYouWatchedSignal;
+  /** The operators' merchandising rules in force. */
+  rules?: { forPage(device: Device, region: string | undefined, now: number): PageMerchandising };
 }
 
 /** Hooks for metrics: every read's outcome, every fallback taken, every page served. */
@@ -188,16 +191,19 @@ export class RowsService {
     const { memberId } = request;
     const now = request.now ?? new Date();
     const context = pageContext(request.device, now, request.timeZone);
-    const pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}|${request.region ?? ''}`;
+    let pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}|${request.region ?? ''}`;
+    const merchandising = this.deps.rules?.forPage(request.device, request.region, now.getTime());
+    // A page kept for one set of rules in force is not served for another (a window opening or closing).
+    if (merchandising && !merchandising.empty) pageKey += `|${merchandising.key}`;
     const kept = this.nearCache.servable(memberId, pageKey, now.getTime());
     if (kept) {
       // A page past its time is served once more while the next one is blended off the request;
       // a refresh that fails leaves it to age out, then a request blends in line.
-      if (kept.refresh) void this.blend(request, now, context, pageKey).catch(() => undefined);
+      if (kept.refresh) void this.blend(request, now, context, pageKey, merchandising).catch(() => undefined);
       this.observer.page(kept.degraded === true);
       return { page: kept.page, now };
     }
-    return { page: await this.blend(request, now, context, pageKey), now };
+    return { page: await this.blend(request, now, context, pageKey, merchandising), now };
   }
 
   /** Reads the member's lists and signals (through the near cache) and blends the page. */
@@ -206,6 +212,7 @@ export class RowsService {
     now: Date,
     context: PageContext,
     pageKey: string,
+    merchandising?: PageMerchandising,
   ): Promise<ComposedPage> {
     const { memberId } = request;
     const variant = this.variantOf(memberId);
@@ -247,6 +254,7 @@ export class RowsService {
       affinities: this.deps.reference.affinities,
       taste: this.sources.taste(recent),
       shown: (itemId) => this.deps.reference.shows(itemId, now, request.region),
+      ...(merchandising ? { merchandising } : {}),
     };
     const rows = blendPage(input);
     const degraded = fallbacks.notes.length > 0;
@@ -260,7 +268,10 @@ export class RowsService {
         affinitiesVersion: this.deps.reference.affinities.version,
       },
       rows,
-      sources: [...new Set(rows.map((r) => r.source))],
+      sources: [
+        ...new Set(rows.map((r) => r.source)),
+        ...(merchandising && !merchandising.empty ? [`rules:v${merchandising.version}`] : []),
+      ],
       degraded,
       fallbacks: fallbacks.notes,
     };

@@ -9,6 +9,7 @@ import { OpsModule } from './ops/ops.module';
 import { PagesModule } from './pages/pages.module';
 import { PlaysModule } from './plays/plays.module';
 import { RowsModule } from './rows/rows.module';
+import { RulesModule } from './rules/rules.module';
 
 /** The online service: its stores' clients, what pages are made from, and one module per feature. */
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         ItemsModule,
         AdminModule,
         CatalogModule,
+        RulesModule,
         DemoModule,
       ],
     };

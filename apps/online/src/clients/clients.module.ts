@@ -30,6 +30,7 @@ import {
   ModelsRepository,
   PlaysRepository,
   RegistrationsRepository,
+  RulesRepository,
   createCassandraClient,
   prepareSchema,
 } from '@marquee/storage';
@@ -114,6 +115,7 @@ export class ClientsModule implements OnApplicationShutdown {
       BlobStore,
       ModelsRepository,
       RegistrationsRepository,
+      RulesRepository,
       AffinitiesRepository,
       RecentPlaysSignal,
       ContinueWatchingSignal,
@@ -185,6 +187,7 @@ export class ClientsModule implements OnApplicationShutdown {
         repository(BlobStore),
         repository(ModelsRepository),
         repository(RegistrationsRepository),
+        repository(RulesRepository),
         repository(AffinitiesRepository),
         {
           provide: RecentPlaysSignal,

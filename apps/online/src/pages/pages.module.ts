@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
-import { ReferenceData, RowsService, SimilarItems } from '@marquee/pages';
+import { ActiveRules, ReferenceData, RowsService, SimilarItems } from '@marquee/pages';
 import {
   BecauseYouWatchedSignal,
   ContinueWatchingSignal,
@@ -18,6 +18,7 @@ import {
   ListsRepository,
   ModelsRepository,
   RegistrationsRepository,
+  RulesRepository,
 } from '@marquee/storage';
 import type { OnlineOptions } from '../online-options';
 import { rowsObserver } from '../ops/metrics';
@@ -73,6 +74,11 @@ import { OnlineRuntime } from './online-runtime';
       inject: [ModelsRepository, BlobStore, RegistrationsRepository, LOGGER, OPTIONS],
     },
     {
+      provide: ActiveRules,
+      useFactory: (rules: RulesRepository, logger: Logger) => new ActiveRules({ rules, logger }),
+      inject: [RulesRepository, LOGGER],
+    },
+    {
       provide: RowsService,
       useFactory: (
         reference: ReferenceData,
@@ -83,9 +89,10 @@ import { OnlineRuntime } from './online-runtime';
         becauseYouWatched: BecauseYouWatchedSignal,
         registry: Registry,
         options: OnlineOptions,
+        rules: ActiveRules,
       ) =>
         new RowsService(
-          { reference, similar, lists, continueWatching, recentPlays, becauseYouWatched },
+          { reference, similar, lists, continueWatching, recentPlays, becauseYouWatched, rules },
           {
             deadlineMs: options.deadlineMs,
             signalsTtlMs: options.signalsTtlMs,
@@ -102,6 +109,7 @@ import { OnlineRuntime } from './online-runtime';
         BecauseYouWatchedSignal,
         REGISTRY,
         OPTIONS,
+        ActiveRules,
       ],
     },
     {
@@ -114,16 +122,23 @@ import { OnlineRuntime } from './online-runtime';
         topics: Topics,
         logger: Logger,
         options: OnlineOptions,
+        rules: ActiveRules,
       ) =>
-        new OnlineRuntime(reference, similar, rows, {
-          kafka,
-          topics,
-          logger,
-          instanceGroupId: options.instanceGroupId,
-        }),
-      inject: [ReferenceData, SimilarItems, RowsService, KAFKA, TOPICS, LOGGER, OPTIONS],
+        new OnlineRuntime(
+          reference,
+          similar,
+          rows,
+          {
+            kafka,
+            topics,
+            logger,
+            instanceGroupId: options.instanceGroupId,
+          },
+          rules,
+        ),
+      inject: [ReferenceData, SimilarItems, RowsService, KAFKA, TOPICS, LOGGER, OPTIONS, ActiveRules],
     },
   ],
-  exports: [ReferenceData, SimilarItems, RowsService, OnlineRuntime],
+  exports: [ReferenceData, SimilarItems, RowsService, OnlineRuntime, ActiveRules],
 })
 export class PagesModule {}

@@ -85,7 +85,10 @@ describe('nearline plays consumer (real Kafka, Cassandra, memcached)', () => {
     // Trending is counted once the member's writes are done, so it may land a moment after them; a k
     // of its own on each read keeps it out of the shared 5-second cache.
     await waitFor('the play counted in trending on tablets', async () => {
-      const onTablets = await platform.trending.read('device:tablet', 5000 + Math.floor(Math.random() * 100_000));
+      const onTablets = await platform.trending.read(
+        'device:tablet',
+        5000 + Math.floor(Math.random() * 100_000),
+      );
       return onTablets.itemIds.includes(item(1)) || undefined;
     });
   });

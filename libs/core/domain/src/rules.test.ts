@@ -48,5 +48,7 @@ describe('a merchandising rule', () => {
       /^endsAt: must be after startsAt/,
     );
     assert.match(first({ action: 'block', items: ['t1'], colour: 'red' }), /colour/);
+    assert.match(first({ action: 'pin', items: ['t1'], genres: ['Drama'], position: 1 }), /genres/);
+    assert.match(first({ action: 'block', items: ['t1', 't1'] }), /^items: must not repeat an entry/);
   });
 });

@@ -27,65 +27,100 @@ const distinct = <T extends z.ZodType>(item: T, max: number) =>
     .array(item)
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must hold at most ${max} entries` })
-    .refine((values) => new Set(values).size === values.length, { error: 'must not repeat an entry' });
+    .refine((values) => new Set(values).size === values.length, { error: 'must not repeat an entry' })
+    // The refinement, stated for the API document's readers and generators.
+    .meta({ uniqueItems: true });
 
-export const ruleSchema = z
+/** A rule's fields, every action's together; `ruleSchema` says which action takes which. */
+export interface Rule {
+  action: RuleAction;
+  items?: string[];
+  genres?: string[];
+  rows?: string[];
+  position?: number;
+  weight?: number;
+  devices?: Array<(typeof DEVICES)[number]>;
+  regions?: string[];
+  startsAt?: string;
+  endsAt?: string;
+  note?: string;
+}
+
+const items = distinct(idSchema, 100).describe('title ids the rule applies to');
+const genres = distinct(z.string().min(1).max(40), 20).describe('genres whose titles the rule applies to');
+/** What every action takes: where and when it applies, and why. */
+const scope = {
+  devices: distinct(z.enum(DEVICES, { error: `must be one of ${DEVICES.join(', ')}` }), DEVICES.length)
+    .optional()
+    .describe('device types the rule applies to; all when absent'),
+  regions: distinct(regionSchema, 250)
+    .optional()
+    .describe('ISO 3166-1 alpha-2 regions the rule applies to; all when absent'),
+  startsAt: instantSchema.optional().describe('when the rule starts to apply; at once when absent'),
+  endsAt: instantSchema.optional().describe('when the rule stops applying (exclusive); never when absent'),
+  note: z.string({ error: 'must be a string' }).max(500).optional().describe('why, for other operators'),
+};
+/** A required number whose absence is named for the action that needs it. */
+const needed = (what: string) =>
+  z.number({ error: (issue) => (issue.input === undefined ? what : 'must be a number') });
+
+const pinRule = z
   .object({
-    action: z.enum(RULE_ACTIONS, { error: `must be one of ${RULE_ACTIONS.join(', ')}` }),
-    items: distinct(idSchema, 100).optional().describe('title ids the rule applies to'),
-    genres: distinct(z.string().min(1).max(40), 20)
-      .optional()
-      .describe('genres whose titles the rule applies to (block, boost, bury)'),
+    action: z.literal('pin'),
+    items: items.describe('titles to place, in this order from `position` on'),
     rows: distinct(rowIdSchema, 20)
       .optional()
-      .describe('rows a pin places its titles in; the first recommending row when absent'),
-    position: z
-      .number({ error: 'must be a number' })
+      .describe('rows to place them in; the first row that recommends (not Continue watching) when absent'),
+    position: needed('a pin needs a position (1-based)')
       .int({ error: 'must be a whole number' })
       .min(1, { error: 'must be at least 1' })
       .max(MAX_ITEMS_PER_ROW, { error: `must be at most ${MAX_ITEMS_PER_ROW} (titles per row)` })
-      .optional()
-      .describe('1-based place of the first pinned title in the row (pin only)'),
-    weight: z
-      .number({ error: 'must be a number' })
-      .positive({ error: 'must be greater than 0' })
-      .max(1000, { error: 'must be at most 1000' })
-      .optional()
-      .describe('score multiplier: above 1 for boost, below 1 for bury'),
-    devices: distinct(z.enum(DEVICES, { error: `must be one of ${DEVICES.join(', ')}` }), DEVICES.length)
-      .optional()
-      .describe('device types the rule applies to; all when absent'),
-    regions: distinct(regionSchema, 250)
-      .optional()
-      .describe('ISO 3166-1 alpha-2 regions the rule applies to; all when absent'),
-    startsAt: instantSchema.optional().describe('when the rule starts to apply; at once when absent'),
-    endsAt: instantSchema.optional().describe('when the rule stops applying (exclusive); never when absent'),
-    note: z.string({ error: 'must be a string' }).max(500).optional().describe('why, for other operators'),
+      .describe('1-based place of the first pinned title in the row'),
+    ...scope,
   })
-  .strict()
-  .superRefine((rule, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (!rule.items && !rule.genres) issue('items', 'a rule needs items or genres (or both)');
-    if (rule.action === 'pin') {
-      if (rule.position === undefined) issue('position', 'a pin needs a position (1-based)');
-      if (!rule.items) issue('items', 'a pin places titles: name them in items');
-      if (rule.genres) issue('genres', 'a pin places titles, not genres');
-    } else {
-      if (rule.position !== undefined) issue('position', 'only a pin has a position');
-      if (rule.rows) issue('rows', 'only a pin names rows; the other actions apply to every row');
-    }
-    if (rule.action === 'boost' || rule.action === 'bury') {
-      if (rule.weight === undefined) issue('weight', `a ${rule.action} needs a weight`);
-      else if (rule.action === 'boost' && rule.weight <= 1)
-        issue('weight', 'a boost multiplies by more than 1');
-      else if (rule.action === 'bury' && rule.weight >= 1)
-        issue('weight', 'a bury multiplies by less than 1');
-    } else if (rule.weight !== undefined) issue('weight', 'only a boost or a bury has a weight');
-    if (rule.startsAt && rule.endsAt && Date.parse(rule.endsAt) <= Date.parse(rule.startsAt))
-      issue('endsAt', 'must be after startsAt');
-  });
+  .strict();
+const weighted = <A extends 'boost' | 'bury'>(action: A, weight: z.ZodNumber) =>
+  z
+    .object({
+      action: z.literal(action),
+      items: items.optional(),
+      genres: genres.optional(),
+      weight,
+      ...scope,
+    })
+    .strict();
+const boostRule = weighted(
+  'boost',
+  needed('a boost needs a weight')
+    .gt(1, { error: 'a boost multiplies by more than 1' })
+    .max(1000, { error: 'must be at most 1000' })
+    .describe('score multiplier, above 1'),
+);
+const buryRule = weighted(
+  'bury',
+  needed('a bury needs a weight')
+    .gt(0, { error: 'must be greater than 0' })
+    .lt(1, { error: 'a bury multiplies by less than 1' })
+    .describe('score multiplier, between 0 and 1'),
+);
+const blockRule = z
+  .object({ action: z.literal('block'), items: items.optional(), genres: genres.optional(), ...scope })
+  .strict();
 
-export type Rule = z.infer<typeof ruleSchema>;
+/**
+ * One schema per action, told apart by `action`, so the API document states which fields each
+ * takes; the rules between fields that no schema keyword states are refinements naming the field.
+ */
+export const ruleSchema: z.ZodType<Rule> = z
+  .discriminatedUnion('action', [pinRule, boostRule, buryRule, blockRule], {
+    error: `must be one of ${RULE_ACTIONS.join(', ')}`,
+  })
+  .superRefine((rule, ctx) => {
+    if (!rule.items && !('genres' in rule && rule.genres))
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'a rule needs items or genres (or both)' });
+    if (rule.startsAt && rule.endsAt && Date.parse(rule.endsAt) <= Date.parse(rule.startsAt))
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
+  });
 
 /** A rule as stored and listed: its id, its version, who changed it last and when. */
 export interface StoredRule {

@@ -4,6 +4,7 @@ import autocannon from 'autocannon';
 import { mintToken } from '@marquee/auth';
 import type { MarqueeConfig } from '@marquee/config';
 import { DEVICES } from '@marquee/domain';
+import { loadBenchRules } from './bench-rules';
 import type { Percentiles } from './open-loop';
 import { openLoopInChild } from './open-loop-process';
 
@@ -15,6 +16,8 @@ export interface OnlineBenchOptions {
   rate: number;
   latencySeconds: number;
   warmupSeconds: number;
+  /** Active merchandising rules to measure the same service with, after it is measured without (0: none). */
+  rules?: number;
 }
 
 export const DEFAULT_ONLINE_BENCH: OnlineBenchOptions = {
@@ -38,6 +41,20 @@ export interface SaturationResult {
 export interface OnlineBenchResult {
   saturation: { ours: SaturationResult; bare: SaturationResult; rpsRatio: number };
   latency: { rate: number; ours: Percentiles; bare: Percentiles };
+  /** With `rules` active rules against without, same service, same run. */
+  rules?: RulesCost;
+}
+
+export interface RulesCost {
+  count: number;
+  /** The rules version the pages named while measured with rules. */
+  version: number;
+  withoutRps: number;
+  withRps: number;
+  rpsRatio: number;
+  p99WithoutMs: number;
+  p99WithMs: number;
+  p99Ratio: number;
 }
 
 export interface Target {
@@ -183,6 +200,14 @@ export async function runOnlineBench(
     };
     const latencyOurs = await latency(ours);
     const latencyBare = await latency(baseline);
+    const rules =
+      options.rules && options.rules > 0
+        ? await measureWithRules(config, options, ours, requests, log, {
+            rps: saturatedOurs.rps,
+            p99Ms: latencyOurs.p99Ms,
+            latency: (target) => latency(target),
+          })
+        : undefined;
     return {
       saturation: {
         ours: saturatedOurs,
@@ -190,8 +215,64 @@ export async function runOnlineBench(
         rpsRatio: Math.round((saturatedOurs.rps / Math.max(1, saturatedBare.rps)) * 1000) / 1000,
       },
       latency: { rate: options.rate, ours: latencyOurs, bare: latencyBare },
+      ...(rules ? { rules } : {}),
     };
   } finally {
     bare.child.disconnect();
+  }
+}
+
+const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 1e-9)) * 1000) / 1000;
+
+/**
+ * Loads `options.rules` rules, waits until the service's pages name their version, then measures the
+ * service again (warm-up, saturation, latency) as it was measured without them; the rules are
+ * deleted afterwards.
+ */
+async function measureWithRules(
+  config: MarqueeConfig,
+  options: OnlineBenchOptions,
+  target: Target,
+  requests: MemberRequests['requests'],
+  log: (line: string) => void,
+  without: { rps: number; p99Ms: number; latency: (target: Target) => Promise<Percentiles> },
+): Promise<RulesCost> {
+  const count = options.rules ?? 0;
+  log(`rules: loading ${count} active rules`);
+  const loaded = await loadBenchRules(config, count);
+  try {
+    const first = requests[0] as MemberRequests['requests'][0];
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const page = (await (
+        await fetch(`${target.origin}${first.path}`, { headers: first.headers })
+      ).json()) as {
+        sources?: string[];
+      };
+      if (page.sources?.includes(`rules:v${loaded.version}`)) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the service did not apply rules version ${loaded.version} within 15 s (is it following rules.updated?)`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    log(`  pages name rules:v${loaded.version}; warm-up ${options.warmupSeconds} s`);
+    await saturate(target, options.connections, options.warmupSeconds);
+    await settle();
+    const saturated = await saturate(target, options.connections, options.saturationSeconds);
+    log(`  ours with rules ${JSON.stringify(saturated)}`);
+    const latency = await without.latency(target);
+    return {
+      count,
+      version: loaded.version,
+      withoutRps: without.rps,
+      withRps: saturated.rps,
+      rpsRatio: ratio(saturated.rps, without.rps),
+      p99WithoutMs: without.p99Ms,
+      p99WithMs: latency.p99Ms,
+      p99Ratio: ratio(latency.p99Ms, without.p99Ms),
+    };
+  } finally {
+    await loaded.remove();
   }
 }

@@ -69,7 +69,8 @@ async function call<T>(
     throw new Error(
       `${method} /v1/admin/rules${path} answered ${response.status}: ${String(answer?.['message'] ?? text)}`,
     );
-  return answer as T;
+  // A 204 (a delete) has no body: still an answer, unlike a 404.
+  return (answer ?? {}) as T;
 }
 
 function ruleId(value: string): string {

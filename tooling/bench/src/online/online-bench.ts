@@ -41,7 +41,7 @@ export interface SaturationResult {
 export interface OnlineBenchResult {
   saturation: { ours: SaturationResult; bare: SaturationResult; rpsRatio: number };
   latency: { rate: number; ours: Percentiles; bare: Percentiles };
-  /** With `rules` active rules against without, same service, same run. */
+  /** With `rules` active rules against without (the mean of the runs before and after), same service, same run. */
   rules?: RulesCost;
 }
 
@@ -224,10 +224,29 @@ export async function runOnlineBench(
 
 const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 1e-9)) * 1000) / 1000;
 
+/** Polls the first member's page until `done` holds for its `sources` (15 s at most). */
+async function untilPage(
+  target: Target,
+  first: MemberRequests['requests'][0],
+  what: string,
+  done: (sources: string[]) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const response = await fetch(`${target.origin}${first.path}`, { headers: first.headers });
+    const page = (await response.json()) as { sources?: string[] };
+    if (done(page.sources ?? [])) return;
+    if (Date.now() > deadline)
+      throw new Error(`the service did not ${what} within 15 s (is it following rules.updated?)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /**
- * Loads `options.rules` rules, waits until the service's pages name their version, then measures the
- * service again (warm-up, saturation, latency) as it was measured without them; the rules are
- * deleted afterwards.
+ * The service measured without rules, with `options.rules` rules, and without them again (A-B-A), so
+ * a machine whose load drifts during the run does not pass for the rules' cost: the figures without
+ * rules are the mean of the runs before and after. Each measurement is a warm-up, saturation and
+ * latency at the fixed rate, as for the service alone; the rules are deleted at the end.
  */
 async function measureWithRules(
   config: MarqueeConfig,
@@ -235,44 +254,41 @@ async function measureWithRules(
   target: Target,
   requests: MemberRequests['requests'],
   log: (line: string) => void,
-  without: { rps: number; p99Ms: number; latency: (target: Target) => Promise<Percentiles> },
+  before: { rps: number; p99Ms: number; latency: (target: Target) => Promise<Percentiles> },
 ): Promise<RulesCost> {
   const count = options.rules ?? 0;
-  log(`rules: loading ${count} active rules`);
-  const loaded = await loadBenchRules(config, count);
-  try {
-    const first = requests[0] as MemberRequests['requests'][0];
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const page = (await (
-        await fetch(`${target.origin}${first.path}`, { headers: first.headers })
-      ).json()) as {
-        sources?: string[];
-      };
-      if (page.sources?.includes(`rules:v${loaded.version}`)) break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `the service did not apply rules version ${loaded.version} within 15 s (is it following rules.updated?)`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    log(`  pages name rules:v${loaded.version}; warm-up ${options.warmupSeconds} s`);
+  const first = requests[0] as MemberRequests['requests'][0];
+  const measure = async (label: string) => {
     await saturate(target, options.connections, options.warmupSeconds);
     await settle();
     const saturated = await saturate(target, options.connections, options.saturationSeconds);
-    log(`  ours with rules ${JSON.stringify(saturated)}`);
-    const latency = await without.latency(target);
-    return {
-      count,
-      version: loaded.version,
-      withoutRps: without.rps,
-      withRps: saturated.rps,
-      rpsRatio: ratio(saturated.rps, without.rps),
-      p99WithoutMs: without.p99Ms,
-      p99WithMs: latency.p99Ms,
-      p99Ratio: ratio(latency.p99Ms, without.p99Ms),
-    };
+    log(`  ours ${label} ${JSON.stringify(saturated)}`);
+    return { rps: saturated.rps, p99Ms: (await before.latency(target)).p99Ms };
+  };
+  log(`rules: loading ${count} active rules`);
+  const loaded = await loadBenchRules(config, count);
+  let withRules: { rps: number; p99Ms: number };
+  try {
+    await untilPage(target, first, `apply rules version ${loaded.version}`, (sources) =>
+      sources.includes(`rules:v${loaded.version}`),
+    );
+    log(`  pages name rules:v${loaded.version}; warm-up ${options.warmupSeconds} s`);
+    withRules = await measure('with rules');
   } finally {
     await loaded.remove();
   }
+  await untilPage(target, first, 'drop the rules', (sources) => !sources.some((s) => s.startsWith('rules:')));
+  log(`rules: deleted; the service measured without them again`);
+  const after = await measure('without rules, again');
+  const without = { rps: (before.rps + after.rps) / 2, p99Ms: (before.p99Ms + after.p99Ms) / 2 };
+  return {
+    count,
+    version: loaded.version,
+    withoutRps: Math.round(without.rps),
+    withRps: withRules.rps,
+    rpsRatio: ratio(withRules.rps, without.rps),
+    p99WithoutMs: Math.round(without.p99Ms * 100) / 100,
+    p99WithMs: withRules.p99Ms,
+    p99Ratio: ratio(withRules.p99Ms, without.p99Ms),
+  };
 }

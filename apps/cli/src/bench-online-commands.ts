@@ -47,9 +47,15 @@ export function registerOnlineBench(bench: Command, config: () => MarqueeConfig)
       DEFAULT_ONLINE_BENCH.latencySeconds,
     )
     .option('--warmup <s>', 'seconds of warm-up', positiveInt(600), DEFAULT_ONLINE_BENCH.warmupSeconds)
+    .option(
+      '--rules <n>',
+      'then load n active merchandising rules and measure saturation and latency again with them',
+      positiveInt(10_000),
+    )
     .option('--json', 'print one JSON object')
     .action(
       async (opts: {
+        rules?: number;
         members: number;
         connections: number;
         duration: number;
@@ -68,6 +74,7 @@ export function registerOnlineBench(bench: Command, config: () => MarqueeConfig)
             rate: opts.rate,
             latencySeconds: opts.latencyDuration,
             warmupSeconds: opts.warmup,
+            ...(opts.rules ? { rules: opts.rules } : {}),
           },
           (line) => console.error(line),
         );

@@ -14,6 +14,7 @@ import { registerEvalCommands } from './eval-commands';
 import { registerImportCommands } from './import-commands';
 import { registerModelCommands } from './model-commands';
 import { registerPlatformCommands } from './platform-commands';
+import { registerRulesCommands } from './rules-commands';
 import { registerStackCommands } from './stack-commands';
 import { registerTokenCommands } from './token-commands';
 
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
   registerAlgorithmCommands(program, config);
   registerModelCommands(program, config);
   registerCatalogCommands(program, config);
+  registerRulesCommands(program, config);
   registerImportCommands(program, config);
   registerEvalCommands(program);
   registerTokenCommands(program, config);

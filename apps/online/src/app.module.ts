@@ -10,6 +10,7 @@ import { PagesModule } from './pages/pages.module';
 import { PlaysModule } from './plays/plays.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { RowsModule } from './rows/rows.module';
+import { RulesModule } from './rules/rules.module';
 
 /** The online service: its stores' clients, what pages are made from, and one module per feature. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         ItemsModule,
         AdminModule,
         CatalogModule,
+        RulesModule,
         DemoModule,
       ],
     };

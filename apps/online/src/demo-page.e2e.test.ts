@@ -8,7 +8,9 @@ import { startNearlineService } from '@marquee/play-processing';
 import { connectTestPlatform, createRegistry, uniqueId } from '@marquee/testkit';
 import { createOnlineApp } from './app';
 import {
+  bearer,
   fixtureOptions,
+  token,
   onlineSettings,
   seedOnline,
   type OnlineFixture,
@@ -131,6 +133,36 @@ describe(
       await page.locator('#status', { hasText: 'Adult profile' }).waitFor();
       assert.ok((await shownR()).length > 0, 'the R titles are back');
       assert.deepEqual(errors, []);
+    });
+
+    it('shows the title a pin rule features, marked as featured', async () => {
+      const featured = fixture.titles[11]?.itemId as string;
+      const operator = { ...bearer(await token(platform, 'operator')), 'content-type': 'application/json' };
+      const ruleId = uniqueId('demo-featured-');
+      const put = await fetch(`${base}/v1/admin/rules/${ruleId}`, {
+        method: 'PUT',
+        headers: operator,
+        body: JSON.stringify({ action: 'pin', items: [featured], rows: ['top-picks'], position: 1 }),
+      });
+      assert.equal(put.status, 200, await put.text());
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.goto(`${base}/demo`);
+        await page.fill('#member', fixture.member);
+        await page.click('#signin');
+        const tile = page.locator('section.row[data-row-id="top-picks"] .tile.featured');
+        await tile.waitFor();
+        assert.equal(await tile.getAttribute('data-item-id'), featured);
+        assert.equal(await tile.getAttribute('data-rule'), ruleId);
+        assert.match((await tile.textContent()) ?? '', /Featured/);
+        assert.match((await page.textContent('#meta')) ?? '', /rules:v\d+/);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'demo-page-featured.png'), fullPage: true });
+      } finally {
+        await fetch(`${base}/v1/admin/rules/${ruleId}`, {
+          method: 'DELETE',
+          headers: bearer(await token(platform, 'operator')),
+        });
+      }
     });
 
     it('refuses a member id the API would not accept, naming the field', async () => {

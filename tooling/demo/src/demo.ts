@@ -17,6 +17,7 @@ import {
   trainDefaultAlgorithms,
   type DefaultAlgorithmsDeps,
 } from './default-algorithms';
+import { featureTitle } from './featured';
 
 export interface DemoOptions {
   seed: number;
@@ -143,6 +144,11 @@ export async function runDemo(
     });
     if (options.personalRows) dataset.plays.push(...watchingNow(options, prefix, Date.now()));
     await platform.catalog.upsert(dataset.catalog);
+    const featured = dataset.catalog.at(-1);
+    if (featured) {
+      await featureTitle(platform, featured.itemId);
+      log(`featured ${featured.title} (${featured.itemId}) in Top picks with the pin rule demo-featured`);
+    }
     log(
       `catalog: ${dataset.catalog.length} titles; publishing ${dataset.plays.length} plays of ${dataset.members.length} members`,
     );

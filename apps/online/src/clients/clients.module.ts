@@ -32,6 +32,7 @@ import {
   ProfileStore,
   ProfilesRepository,
   RegistrationsRepository,
+  RulesRepository,
   createCassandraClient,
   prepareSchema,
 } from '@marquee/storage';
@@ -117,6 +118,7 @@ export class ClientsModule implements OnApplicationShutdown {
       BlobStore,
       ModelsRepository,
       RegistrationsRepository,
+      RulesRepository,
       AffinitiesRepository,
       RecentPlaysSignal,
       ContinueWatchingSignal,
@@ -194,6 +196,7 @@ export class ClientsModule implements OnApplicationShutdown {
         repository(BlobStore),
         repository(ModelsRepository),
         repository(RegistrationsRepository),
+        repository(RulesRepository),
         repository(AffinitiesRepository),
         {
           provide: RecentPlaysSignal,

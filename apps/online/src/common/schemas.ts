@@ -7,6 +7,7 @@ import {
   playSchema,
   profileSchema,
   regionSchema,
+  ruleSchema,
 } from '@marquee/domain';
 import { ROLES } from '@marquee/auth';
 import { isTimeZone } from '@marquee/pages';
@@ -128,9 +129,56 @@ export const catalogPageSchema = z.object({
 });
 export const catalogWrittenSchema = z.object({ written: z.array(z.string()) });
 
+export const rulePathSchema = z.object({ id: idSchema.describe('the rule id, e.g. spring-premiere') });
+
+/**
+ * The rule as the body: the document states in prose the rules between fields that no OpenAPI
+ * keyword can (the zod schema checks them and names the field).
+ */
+export const ruleBodySchema = ruleSchema.describe(
+  'A merchandising rule. Beyond the fields’ own schemas: a rule names items or genres (or both), and ' +
+    'every title in items is in the catalog; a pin names items (not genres) and a position, and only a ' +
+    'pin has a position or rows; a boost has a weight above 1, a bury one below 1, and only they have ' +
+    'a weight; endsAt is after startsAt.',
+);
+const storedRuleSchema = z.object({
+  id: z.string(),
+  version: z.number().int().describe('the rule’s version: every put or delete counts one'),
+  rule: ruleSchema,
+  actor: z.string().describe('the subject of the token that wrote it'),
+  updatedAt: z.string(),
+});
+export const ruleAnswerSchema = storedRuleSchema;
+export const ruleWrittenSchema = storedRuleSchema.extend({
+  changed: z.boolean().describe('false when the rule already held this body (no new version)'),
+});
+export const ruleListSchema = z.object({
+  version: z.number().int().describe('the version of the whole rule set, as pages name it in `sources`'),
+  rules: z.array(storedRuleSchema),
+});
+export const ruleHistorySchema = z.object({
+  id: z.string(),
+  changes: z.array(
+    z.object({
+      id: z.string(),
+      version: z.number().int(),
+      action: z.enum(['put', 'delete']),
+      rule: ruleSchema.nullable(),
+      actor: z.string(),
+      at: z.string(),
+      previousVersion: z.number().int().nullable(),
+    }),
+  ),
+});
 export const demoSessionSchema = z.object({ memberId: idSchema }).strict();
 
-const rowItem = z.object({ itemId: z.string(), title: z.string(), score: z.number() });
+const rowItem = z.object({
+  itemId: z.string(),
+  title: z.string(),
+  score: z.number(),
+  reason: z.string().optional().describe('why this title is here, when not the row’s reason: featured'),
+  rule: z.string().optional().describe('the merchandising rule that placed it'),
+});
 
 export const profileAnswerSchema = z.object({
   memberId: z.string(),

@@ -138,6 +138,7 @@ describe('the OpenAPI document is the contract (schemathesis against the running
           ...process.env,
           NO_COLOR: '1',
           SCHEMATHESIS_HOOKS: HOOKS,
+          MARQUEE_FUZZ_TITLE: fixture.titles[0]?.itemId ?? '',
           ...(run.role === 'device' ? { MARQUEE_FUZZ_MEMBER: fixture.member } : {}),
         },
         (seconds + 60) * 1000,

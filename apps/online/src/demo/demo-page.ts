@@ -35,6 +35,9 @@ export const DEMO_PAGE = `<!doctype html>
   .tile small { font-weight: 400; font-size: 11px; opacity: .8; }
   .tile .progress { height: 3px; background: #e50914; border-radius: 2px; }
   .degraded { color: #fb3 !important; }
+  .tile.featured { outline: 2px solid #f5c518; }
+  .tile .badge { font-style: normal; font-size: 10px; color: #111; background: #f5c518; border-radius: 3px;
+    padding: 1px 5px; align-self: flex-start; }
 </style>
 </head>
 <body>
@@ -167,6 +170,14 @@ export const DEMO_PAGE = `<!doctype html>
         const foot = document.createElement('small');
         foot.textContent = item.itemId + ' · ' + item.score;
         tile.append(name, foot);
+        if (item.reason === 'featured') {
+          tile.classList.add('featured');
+          tile.dataset.rule = item.rule || '';
+          const badge = document.createElement('em');
+          badge.className = 'badge';
+          badge.textContent = 'Featured';
+          tile.prepend(badge);
+        }
         if (row.id === 'continue-watching') {
           const bar = document.createElement('div');
           bar.className = 'progress';

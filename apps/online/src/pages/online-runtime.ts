@@ -4,6 +4,8 @@ import type { Topics } from '@marquee/kafka';
 import { errorContext, type Logger } from '@marquee/observability';
 import {
   listenToCatalogUpdates,
+  listenToRuleUpdates,
+  type ActiveRules,
   listenToMemberUpdates,
   listenToPublishedResults,
   type ReferenceData,
@@ -37,11 +39,12 @@ export class OnlineRuntime {
     readonly similar: SimilarItems,
     readonly rows: RowsService,
     private readonly announcements: Announcements,
+    private readonly rules?: ActiveRules,
   ) {}
 
   /** Loads what pages need before the first request; a store that is down leaves it empty, not failed. */
   async start(): Promise<void> {
-    await this.reference.start();
+    await Promise.all([this.reference.start(), this.rules?.start()]);
     const { kafka, topics, logger, instanceGroupId: groupId } = this.announcements;
     await this.similar
       .reload()
@@ -78,6 +81,15 @@ export class OnlineRuntime {
           onTitles: (itemIds) => this.onCatalogUpdated(itemIds),
         }),
       ),
+      this.listen('rules.updated; rule changes arrive with the periodic re-read', () =>
+        listenToRuleUpdates({
+          kafka,
+          topics,
+          logger,
+          groupId: `${groupId}.rules`,
+          onUpdate: () => this.onRulesUpdated(),
+        }),
+      ),
     ]);
     this.listening = this.listeners
       .then((listeners) => Promise.all(listeners.map((l) => l?.joined)))
@@ -86,6 +98,7 @@ export class OnlineRuntime {
 
   async stop(): Promise<void> {
     this.reference.stop();
+    this.rules?.stop();
     await Promise.all((await this.listeners).map((l) => l?.stop().catch(() => undefined)));
   }
 
@@ -103,6 +116,13 @@ export class OnlineRuntime {
     // Pages kept in memory may show a title that was just removed or went out of its window.
     this.rows.invalidateAll();
     this.announcements.logger.info({ titles: itemIds.length }, 'catalog titles reloaded');
+  }
+
+  private async onRulesUpdated(): Promise<void> {
+    if (!this.rules || !(await this.rules.reload())) return;
+    // Pages kept in memory were shaped by the previous rules.
+    this.rows.invalidateAll();
+    this.announcements.logger.info({ version: this.rules.version }, 'merchandising rules reloaded');
   }
 
   private async onResult(result: PublishedResult): Promise<void> {

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
-import { ReferenceData, RowsService, SimilarItems } from '@marquee/pages';
+import { ActiveRules, ReferenceData, RowsService, SimilarItems } from '@marquee/pages';
 import {
   BecauseYouWatchedSignal,
   ContinueWatchingSignal,
@@ -19,6 +19,7 @@ import {
   ModelsRepository,
   ProfileStore,
   RegistrationsRepository,
+  RulesRepository,
 } from '@marquee/storage';
 import type { OnlineOptions } from '../online-options';
 import { rowsObserver } from '../ops/metrics';
@@ -74,6 +75,11 @@ import { OnlineRuntime } from './online-runtime';
       inject: [ModelsRepository, BlobStore, RegistrationsRepository, LOGGER, OPTIONS],
     },
     {
+      provide: ActiveRules,
+      useFactory: (rules: RulesRepository, logger: Logger) => new ActiveRules({ rules, logger }),
+      inject: [RulesRepository, LOGGER],
+    },
+    {
       provide: RowsService,
       useFactory: (
         reference: ReferenceData,
@@ -85,9 +91,10 @@ import { OnlineRuntime } from './online-runtime';
         profiles: ProfileStore,
         registry: Registry,
         options: OnlineOptions,
+        rules: ActiveRules,
       ) =>
         new RowsService(
-          { reference, similar, lists, continueWatching, recentPlays, becauseYouWatched, profiles },
+          { reference, similar, lists, continueWatching, recentPlays, becauseYouWatched, profiles, rules },
           {
             deadlineMs: options.deadlineMs,
             signalsTtlMs: options.signalsTtlMs,
@@ -105,6 +112,7 @@ import { OnlineRuntime } from './online-runtime';
         ProfileStore,
         REGISTRY,
         OPTIONS,
+        ActiveRules,
       ],
     },
     {
@@ -117,16 +125,23 @@ import { OnlineRuntime } from './online-runtime';
         topics: Topics,
         logger: Logger,
         options: OnlineOptions,
+        rules: ActiveRules,
       ) =>
-        new OnlineRuntime(reference, similar, rows, {
-          kafka,
-          topics,
-          logger,
-          instanceGroupId: options.instanceGroupId,
-        }),
-      inject: [ReferenceData, SimilarItems, RowsService, KAFKA, TOPICS, LOGGER, OPTIONS],
+        new OnlineRuntime(
+          reference,
+          similar,
+          rows,
+          {
+            kafka,
+            topics,
+            logger,
+            instanceGroupId: options.instanceGroupId,
+          },
+          rules,
+        ),
+      inject: [ReferenceData, SimilarItems, RowsService, KAFKA, TOPICS, LOGGER, OPTIONS, ActiveRules],
     },
   ],
-  exports: [ReferenceData, SimilarItems, RowsService, OnlineRuntime],
+  exports: [ReferenceData, SimilarItems, RowsService, OnlineRuntime, ActiveRules],
 })
 export class PagesModule {}

@@ -14,7 +14,7 @@ export const REGION_PATTERN = /^[A-Z]{2}$/;
 /** An ISO 8601 date (`2026-12-01`) or date-time with a zone (`2026-12-01T00:00:00Z`). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-const instantSchema = z
+export const instantSchema = z
   .string({ error: 'must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T00:00:00Z' })
   .regex(ISO_INSTANT, { error: 'must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z' })
   .refine((value) => !Number.isNaN(Date.parse(value)), { error: 'is not a real date' });

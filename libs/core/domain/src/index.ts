@@ -8,3 +8,4 @@ export * from './affinities';
 export * from './catalog-file';
 export * from './csv';
 export * from './profile';
+export * from './rules';

@@ -4,6 +4,10 @@ export interface RowItem {
   itemId: ItemId;
   title: string;
   score: number;
+  /** Why this title is here when it differs from the row's reason: `featured` for a pinned one. */
+  reason?: string;
+  /** The merchandising rule that placed it. */
+  rule?: string;
 }
 
 /** One row of a device's home page. `source` says which store or fallback served it. */

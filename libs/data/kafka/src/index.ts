@@ -5,3 +5,4 @@ export * from './dead-letters';
 export * from './connect';
 export * from './catalog-updates';
 export * from './member-updates';
+export * from './rules-updates';

@@ -11,6 +11,8 @@ export interface Topics {
   membersUpdated: TopicSpec;
   /** Titles added, changed or removed: online reloads them, nearline learns new ones. */
   catalogUpdated: TopicSpec;
+  /** A merchandising rule was put or deleted: online instances reload the rules. */
+  rulesUpdated: TopicSpec;
 }
 
 /**
@@ -24,6 +26,7 @@ export function topicsFor(prefix = ''): Topics {
     resultsPublished: { name: `${prefix}results.published`, partitions: 1 },
     membersUpdated: { name: `${prefix}members.updated`, partitions: 1 },
     catalogUpdated: { name: `${prefix}catalog.updated`, partitions: 1 },
+    rulesUpdated: { name: `${prefix}rules.updated`, partitions: 1 },
   };
 }
 

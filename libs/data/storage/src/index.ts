@@ -8,6 +8,7 @@ export * from './cassandra/ranked-list-codec';
 export * from './cassandra/blob-store';
 export * from './cassandra/models-repository';
 export * from './cassandra/registrations-repository';
+export * from './cassandra/rules-repository';
 export * from './cache/cache';
 export * from './cache/keys';
 export * from './cache/server-ring';

@@ -1,6 +1,7 @@
 import type { AffinityTable } from '@marquee/algorithms';
 import type { CatalogItem, Row, RowItem, ScoredList } from '@marquee/domain';
 import { contextWords, type PageContext } from './context';
+import type { PageMerchandising, Pin } from './merchandising';
 import { Ranker } from './ranker';
 import { contextBoost, contextLifts } from './rerank';
 
@@ -48,6 +49,8 @@ export interface BlendInput {
    * removed); a title it refuses is left out of every row, Continue watching included.
    */
   shown?: (itemId: string) => boolean;
+  /** The operators' rules in force for this page: blocks, boosts and buries, pins. */
+  merchandising?: PageMerchandising;
 }
 
 /** A row that may go on the page: its header, and its candidates ranked only if it does. */
@@ -176,18 +179,61 @@ function* genreSpecs(input: BlendInput, ranker: Ranker): Generator<RowSpec> {
 
 /**
  * Fills rows from their candidates: no watched title (but in Continue watching), no title twice, no
- * title that may not be shown.
+ * title that may not be shown or that a rule blocks; then places the row's pinned titles (already
+ * checked and claimed by `pinsOf`) at their positions.
  */
-function fillRow(spec: RowSpec, input: BlendInput, ranker: Ranker, onPage: Set<string>): PageRow | null {
+function fillRow(
+  spec: RowSpec,
+  input: BlendInput,
+  ranker: Ranker,
+  onPage: Set<string>,
+  pins: readonly Pin[] = [],
+): PageRow | null {
   const items: RowItem[] = [];
+  const merchandising = input.merchandising;
+  const room = input.itemsPerRow - pins.length;
   for (const { itemId, score } of spec.candidates()) {
-    if (items.length >= input.itemsPerRow) break;
+    if (items.length >= room) break;
     if (onPage.has(itemId) || (!spec.keepWatched && input.watched.has(itemId))) continue;
     if (input.shown && !input.shown(itemId)) continue;
+    if (merchandising && merchandising.blocks(itemId, ranker.genresOf(itemId))) continue;
     onPage.add(itemId);
     items.push({ itemId, title: ranker.titleOf(itemId), score: Math.round(score * 1e4) / 1e4 });
   }
+  for (const { itemId, position, ruleId } of pins) {
+    const at = Math.min(position - 1, items.length);
+    // A pinned title takes the score of the place it takes, so the row's scores still read in order.
+    const score = items[at]?.score ?? items[at - 1]?.score ?? 0;
+    items.splice(at, 0, { itemId, title: ranker.titleOf(itemId), score, reason: 'featured', rule: ruleId });
+  }
   return items.length > 0 ? { ...spec.row, items } : null;
+}
+
+/**
+ * The titles rules pin in a row, claimed for it before any row is filled: a pin goes through the
+ * same checks as every title (shown, not watched, not blocked, not on the page yet), so a rule never
+ * brings back what the member's filters removed; a block wins over a pin.
+ */
+function pinsOf(
+  spec: RowSpec,
+  first: boolean,
+  input: BlendInput,
+  ranker: Ranker,
+  onPage: Set<string>,
+): readonly Pin[] {
+  const merchandising = input.merchandising;
+  if (!merchandising || merchandising.empty) return [];
+  const pins: Pin[] = [];
+  for (const pin of merchandising.pinsFor(spec.row.id, first)) {
+    if (pins.length >= input.itemsPerRow) break;
+    const { itemId } = pin;
+    if (onPage.has(itemId) || (!spec.keepWatched && input.watched.has(itemId))) continue;
+    if (!input.catalog.has(itemId) || (input.shown && !input.shown(itemId))) continue;
+    if (merchandising.blocks(itemId, ranker.genresOf(itemId))) continue;
+    onPage.add(itemId);
+    pins.push(pin);
+  }
+  return pins;
 }
 
 /** Rows with short candidate lists claim their titles before the deep ones. */
@@ -226,9 +272,19 @@ export function blendPage(input: BlendInput): PageRow[] {
     if (chosen.length >= input.rows) break;
   }
   const onPage = new Set<string>();
+  // Pins without a row go in the page's first row that recommends (not Continue watching).
+  const firstRow = chosen.find(({ spec }) => spec.row.id !== 'continue-watching')?.spec;
+  const pinned = new Map<RowSpec, readonly Pin[]>();
+  for (const { spec } of chosen) pinned.set(spec, pinsOf(spec, spec === firstRow, input, ranker, onPage));
   const filled: Array<{ row: PageRow; display: number }> = [];
   const claim = (spec: RowSpec, display: number) => {
-    const row = fillRow(spec, input, ranker, onPage);
+    const row = fillRow(
+      spec,
+      input,
+      ranker,
+      onPage,
+      pinned.get(spec) ?? pinsOf(spec, false, input, ranker, onPage),
+    );
     if (row) filled.push({ row, display });
   };
   // Stable sort: genre rows keep their rank among themselves.

@@ -11,3 +11,5 @@ export * from './similar-items';
 export * from './results-listener';
 export * from './maturity-index';
 export * from './member-profiles';
+export * from './merchandising';
+export * from './active-rules';

@@ -31,7 +31,8 @@ export class Ranker {
   constructor(private readonly input: BlendInput) {
     this.lifts = contextLifts(input.context, input.affinities);
     const { device, utcHour } = input.context;
-    this.contextKey = `${device}|${utcHour}|${idOf(input.affinities)}|${idOf(input.catalog)}|${input.itemsPerRow}`;
+    // Rankings shared across pages are kept per set of rules in force too (their boosts and buries).
+    this.contextKey = `${device}|${utcHour}|${idOf(input.affinities)}|${idOf(input.catalog)}|${input.itemsPerRow}|${input.merchandising?.key ?? ''}`;
   }
 
   genresOf(itemId: string): readonly string[] {
@@ -102,7 +103,10 @@ export class Ranker {
   private boost(itemId: string): number {
     let boost = this.boosts.get(itemId);
     if (boost === undefined) {
-      boost = contextBoost(this.genresOf(itemId), this.lifts);
+      const genres = this.genresOf(itemId);
+      boost = contextBoost(genres, this.lifts);
+      // Operators' boosts and buries multiply the score before the row is ranked.
+      if (this.input.merchandising) boost *= this.input.merchandising.weight(itemId, genres);
       this.boosts.set(itemId, boost);
     }
     return boost;

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { PublishedResult } from '@marquee/domain';
-import { decodeCatalogUpdate, type Topics } from '@marquee/kafka';
+import { decodeCatalogUpdate, decodeRulesUpdate, type Topics } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
 
 export interface TopicListener {
@@ -119,6 +119,26 @@ export function listenToCatalogUpdates(options: {
     onMessage: async (value) => {
       const itemIds = decodeCatalogUpdate(value);
       if (itemIds && itemIds.length > 0) await options.onTitles(itemIds);
+    },
+  });
+}
+
+/**
+ * Follows `rules.updated`: a merchandising rule was put or deleted, so this instance reloads the rule
+ * set and pages it keeps in memory are blended afresh.
+ */
+export function listenToRuleUpdates(options: {
+  kafka: Kafka;
+  topics: Topics;
+  groupId: string;
+  logger: Logger;
+  onUpdate: () => Promise<void>;
+}): Promise<TopicListener> {
+  return listen<unknown>({
+    ...options,
+    topic: options.topics.rulesUpdated.name,
+    onMessage: async (value) => {
+      if (decodeRulesUpdate(value)) await options.onUpdate();
     },
   });
 }

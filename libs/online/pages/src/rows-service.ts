@@ -16,6 +16,7 @@ import { pageContext, type PageContext } from './context';
 import { Deadline, type Outcome } from './deadline';
 import { LastPages } from './last-pages';
 import { MemberProfiles, viewerOf, type ProfileReader, type Viewer } from './member-profiles';
+import type { PageMerchandising } from './merchandising';
 import { NearCache } from './near-cache';
 import { Fallbacks, RowSources, sessionPlays } from './row-sources';
 
@@ -34,6 +35,8 @@ export interface RowsDeps {
    * member is an adult in the request's region (tools and tests that keep no profiles).
    */
   profiles?: ProfileReader;
+  /** The operators' merchandising rules in force. */
+  rules?: { forPage(device: Device, region: string | undefined, now: number): PageMerchandising };
 }
 
 /** Hooks for metrics: every read's outcome, every fallback taken, every page served. */
@@ -215,16 +218,19 @@ export class RowsService {
     const { memberId } = request;
     const now = request.now ?? new Date();
     const context = pageContext(request.device, now, request.timeZone);
-    const pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}|${request.region ?? ''}`;
+    let pageKey = `${request.device}|${request.rows}|${request.itemsPerRow}|${context.timeZone}|${context.utcHour}|${context.localHour}|${request.region ?? ''}`;
+    const merchandising = this.deps.rules?.forPage(request.device, request.region, now.getTime());
+    // A page kept for one set of rules in force is not served for another (a window opening or closing).
+    if (merchandising && !merchandising.empty) pageKey += `|${merchandising.key}`;
     const kept = this.nearCache.servable(memberId, pageKey, now.getTime());
     if (kept) {
       // A page past its time is served once more while the next one is blended off the request;
       // a refresh that fails leaves it to age out, then a request blends in line.
-      if (kept.refresh) void this.blend(request, now, context, pageKey).catch(() => undefined);
+      if (kept.refresh) void this.blend(request, now, context, pageKey, merchandising).catch(() => undefined);
       this.observer.page(kept.degraded === true);
       return { page: kept.page, now };
     }
-    return { page: await this.blend(request, now, context, pageKey), now };
+    return { page: await this.blend(request, now, context, pageKey, merchandising), now };
   }
 
   /** Reads the member's lists and signals (through the near cache) and blends the page. */
@@ -233,6 +239,7 @@ export class RowsService {
     now: Date,
     context: PageContext,
     pageKey: string,
+    merchandising?: PageMerchandising,
   ): Promise<ComposedPage> {
     const { memberId } = request;
     const variant = this.variantOf(memberId);
@@ -257,6 +264,11 @@ export class RowsService {
     const fallbacks = new Fallbacks(this.observer, this.deadlineMs);
     const viewer = viewerOf(profile, request.region);
     if (!profile.ok) fallbacks.take('profile', 'kids', `profile ${fallbacks.why(profile)}`);
+    // Rules scoped by region follow the member's home region when their profile names one.
+    const rules =
+      viewer.region !== request.region
+        ? this.deps.rules?.forPage(request.device, viewer.region, now.getTime())
+        : merchandising;
     const recent = recentPlays.ok ? recentPlays.value : [];
     if (!recentPlays.ok)
       fallbacks.take('watched', 'continue watching only', `recent plays ${fallbacks.why(recentPlays)}`);
@@ -277,6 +289,7 @@ export class RowsService {
       affinities: this.deps.reference.affinities,
       taste: this.sources.taste(recent),
       shown: (itemId) => this.deps.reference.shows(itemId, now, viewer.region, viewer.maturity),
+      ...(rules ? { merchandising: rules } : {}),
     };
     const rows = blendPage(input);
     const degraded = fallbacks.notes.length > 0;
@@ -291,7 +304,10 @@ export class RowsService {
         affinitiesVersion: this.deps.reference.affinities.version,
       },
       rows,
-      sources: [...new Set(rows.map((r) => r.source))],
+      sources: [
+        ...new Set(rows.map((r) => r.source)),
+        ...(rules && !rules.empty ? [`rules:v${rules.version}`] : []),
+      ],
       degraded,
       fallbacks: fallbacks.notes,
     };

@@ -4,6 +4,7 @@ import autocannon from 'autocannon';
 import { mintToken } from '@marquee/auth';
 import type { MarqueeConfig } from '@marquee/config';
 import { DEVICES } from '@marquee/domain';
+import { loadBenchRules } from './bench-rules';
 import type { Percentiles } from './open-loop';
 import { openLoopInChild } from './open-loop-process';
 
@@ -15,6 +16,8 @@ export interface OnlineBenchOptions {
   rate: number;
   latencySeconds: number;
   warmupSeconds: number;
+  /** Active merchandising rules to measure the same service with, after it is measured without (0: none). */
+  rules?: number;
 }
 
 export const DEFAULT_ONLINE_BENCH: OnlineBenchOptions = {
@@ -38,6 +41,20 @@ export interface SaturationResult {
 export interface OnlineBenchResult {
   saturation: { ours: SaturationResult; bare: SaturationResult; rpsRatio: number };
   latency: { rate: number; ours: Percentiles; bare: Percentiles };
+  /** With `rules` active rules against without (the mean of the runs before and after), same service, same run. */
+  rules?: RulesCost;
+}
+
+export interface RulesCost {
+  count: number;
+  /** The rules version the pages named while measured with rules. */
+  version: number;
+  withoutRps: number;
+  withRps: number;
+  rpsRatio: number;
+  p99WithoutMs: number;
+  p99WithMs: number;
+  p99Ratio: number;
 }
 
 export interface Target {
@@ -183,6 +200,14 @@ export async function runOnlineBench(
     };
     const latencyOurs = await latency(ours);
     const latencyBare = await latency(baseline);
+    const rules =
+      options.rules && options.rules > 0
+        ? await measureWithRules(config, options, ours, requests, log, {
+            rps: saturatedOurs.rps,
+            p99Ms: latencyOurs.p99Ms,
+            latency: (target) => latency(target),
+          })
+        : undefined;
     return {
       saturation: {
         ours: saturatedOurs,
@@ -190,8 +215,80 @@ export async function runOnlineBench(
         rpsRatio: Math.round((saturatedOurs.rps / Math.max(1, saturatedBare.rps)) * 1000) / 1000,
       },
       latency: { rate: options.rate, ours: latencyOurs, bare: latencyBare },
+      ...(rules ? { rules } : {}),
     };
   } finally {
     bare.child.disconnect();
   }
+}
+
+const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 1e-9)) * 1000) / 1000;
+
+/** Polls the first member's page until `done` holds for its `sources` (15 s at most). */
+async function untilPage(
+  target: Target,
+  first: MemberRequests['requests'][0],
+  what: string,
+  done: (sources: string[]) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const response = await fetch(`${target.origin}${first.path}`, { headers: first.headers });
+    const page = (await response.json()) as { sources?: string[] };
+    if (done(page.sources ?? [])) return;
+    if (Date.now() > deadline)
+      throw new Error(`the service did not ${what} within 15 s (is it following rules.updated?)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * The service measured without rules, with `options.rules` rules, and without them again (A-B-A), so
+ * a machine whose load drifts during the run does not pass for the rules' cost: the figures without
+ * rules are the mean of the runs before and after. Each measurement is a warm-up, saturation and
+ * latency at the fixed rate, as for the service alone; the rules are deleted at the end.
+ */
+async function measureWithRules(
+  config: MarqueeConfig,
+  options: OnlineBenchOptions,
+  target: Target,
+  requests: MemberRequests['requests'],
+  log: (line: string) => void,
+  before: { rps: number; p99Ms: number; latency: (target: Target) => Promise<Percentiles> },
+): Promise<RulesCost> {
+  const count = options.rules ?? 0;
+  const first = requests[0] as MemberRequests['requests'][0];
+  const measure = async (label: string) => {
+    await saturate(target, options.connections, options.warmupSeconds);
+    await settle();
+    const saturated = await saturate(target, options.connections, options.saturationSeconds);
+    log(`  ours ${label} ${JSON.stringify(saturated)}`);
+    return { rps: saturated.rps, p99Ms: (await before.latency(target)).p99Ms };
+  };
+  log(`rules: loading ${count} active rules`);
+  const loaded = await loadBenchRules(config, count);
+  let withRules: { rps: number; p99Ms: number };
+  try {
+    await untilPage(target, first, `apply rules version ${loaded.version}`, (sources) =>
+      sources.includes(`rules:v${loaded.version}`),
+    );
+    log(`  pages name rules:v${loaded.version}; warm-up ${options.warmupSeconds} s`);
+    withRules = await measure('with rules');
+  } finally {
+    await loaded.remove();
+  }
+  await untilPage(target, first, 'drop the rules', (sources) => !sources.some((s) => s.startsWith('rules:')));
+  log(`rules: deleted; the service measured without them again`);
+  const after = await measure('without rules, again');
+  const without = { rps: (before.rps + after.rps) / 2, p99Ms: (before.p99Ms + after.p99Ms) / 2 };
+  return {
+    count,
+    version: loaded.version,
+    withoutRps: Math.round(without.rps),
+    withRps: withRules.rps,
+    rpsRatio: ratio(withRules.rps, without.rps),
+    p99WithoutMs: Math.round(without.p99Ms * 100) / 100,
+    p99WithMs: withRules.p99Ms,
+    p99Ratio: ratio(withRules.p99Ms, without.p99Ms),
+  };
 }

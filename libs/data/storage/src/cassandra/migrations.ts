@@ -165,6 +165,21 @@ export const MIGRATIONS: Migration[] = [
        )`,
     ],
   },
+  {
+    version: 12,
+    name: 'merchandising rules: the current rule per id and the audit trail of every change',
+    statements: [
+      // A deleted rule keeps its row (deleted = true): its version counts on, so the sum of all
+      // versions only grows and names the state of the whole rule set.
+      `CREATE TABLE IF NOT EXISTS merchandising_rules (
+         rule_id text PRIMARY KEY, version int, rule text, deleted boolean, actor text, updated_at timestamp
+       )`,
+      `CREATE TABLE IF NOT EXISTS merchandising_rule_history (
+         rule_id text, version int, action text, rule text, actor text, at timestamp, previous_version int,
+         PRIMARY KEY (rule_id, version)
+       ) WITH CLUSTERING ORDER BY (version DESC)`,
+    ],
+  },
 ];
 
 function keyspaceCql(keyspace: string, replicationFactor: number): string {

@@ -30,17 +30,12 @@ export function blockSize(rank: number, items: number): number {
   return Math.min(items, rank + Math.max(16, Math.ceil(rank / 2)));
 }
 
-/** Top `rank` eigenvectors of G̃ for `data` (values taken as 1 when `binarize`). */
-export function lowPassBasis(
-  data: InteractionMatrix,
-  rank: number,
-  binarize: boolean,
-  seed = 42,
-): LowPassBasis {
+/** Top `rank` eigenvectors of G̃ for `data`, its stored values as X's entries. */
+export function lowPassBasis(data: InteractionMatrix, rank: number, seed = 42): LowPassBasis {
   const n = data.numItems;
   const k = Math.min(rank, n);
   const b = blockSize(k, n);
-  const value = (p: number) => (binarize ? 1 : (data.values[p] as number));
+  const value = (p: number) => data.values[p] as number;
   const itemDegree = new Float64Array(n);
   const memberScale = new Float64Array(data.numUsers);
   for (let u = 0; u < data.numUsers; u++) {
@@ -133,11 +128,57 @@ function graphTimes(
 }
 
 /**
- * Modified Gram–Schmidt on the columns of an n × b row-major block, applied twice ("twice is
- * enough", Giraud et al. 2005). A column that vanishes (the block is wider than the graph's rank)
- * is replaced by a fresh random one, orthogonalised the same way.
+ * Orthonormal columns for an n × b row-major block: Cholesky QR twice (CholeskyQR2, Fukaya et al.
+ * 2014; row-wise, so every pass reads the block in order), or modified Gram–Schmidt when the block is
+ * too close to rank-deficient for Cholesky.
  */
 function orthonormalize(q: Float64Array, n: number, b: number, next: () => number): void {
+  if (!choleskyQr(q, n, b) || !choleskyQr(q, n, b)) gramSchmidt(q, n, b, next);
+}
+
+/** Q ← Q·R⁻¹ with RᵀR = QᵀQ; false (Q untouched) when QᵀQ is not numerically positive definite. */
+function choleskyQr(q: Float64Array, n: number, b: number): boolean {
+  const c = new Float64Array(b * b);
+  for (let i = 0; i < n; i++) {
+    const row = i * b;
+    for (let x = 0; x < b; x++) {
+      const v = q[row + x] as number;
+      if (v === 0) continue;
+      const cx = x * b;
+      for (let y = 0; y <= x; y++) c[cx + y] = (c[cx + y] as number) + v * (q[row + y] as number);
+    }
+  }
+  // Lower Cholesky factor L (= Rᵀ) in place.
+  let largest = 0;
+  for (let x = 0; x < b; x++) largest = Math.max(largest, c[x * b + x] as number);
+  for (let x = 0; x < b; x++) {
+    for (let y = 0; y <= x; y++) {
+      let s = c[x * b + y] as number;
+      for (let t = 0; t < y; t++) s -= (c[x * b + t] as number) * (c[y * b + t] as number);
+      if (x === y) {
+        if (!(s > 1e-12 * largest)) return false;
+        c[x * b + x] = Math.sqrt(s);
+      } else c[x * b + y] = s / (c[y * b + y] as number);
+    }
+  }
+  // Each row r of Q solves r_new·Lᵀ = r: forward substitution over the columns.
+  for (let i = 0; i < n; i++) {
+    const row = i * b;
+    for (let x = 0; x < b; x++) {
+      let s = q[row + x] as number;
+      for (let t = 0; t < x; t++) s -= (q[row + t] as number) * (c[x * b + t] as number);
+      q[row + x] = s / (c[x * b + x] as number);
+    }
+  }
+  return true;
+}
+
+/**
+ * Modified Gram–Schmidt on the columns, applied twice ("twice is enough", Giraud et al. 2005). A
+ * column that vanishes (the block is wider than the graph's rank) is replaced by a fresh random one,
+ * orthogonalised the same way.
+ */
+function gramSchmidt(q: Float64Array, n: number, b: number, next: () => number): void {
   for (let c = 0; c < b; c++) {
     for (let attempt = 0; ; attempt++) {
       for (let pass = 0; pass < 2; pass++)

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import type { Algorithm, Recommendations, TrainContext, TrainedModel } from './algorithm';
-import { assertItemMatrixFits, invertGram, scoreItemItem } from './ease';
+import { assertItemMatrixFits, invertGram } from './ease';
 import { gramBuffer } from './ease-inverse';
 import { addLowPass, lowPassBasis, lowPassNorm } from './low-pass';
 import type { InteractionMatrix } from './matrix';
@@ -22,12 +22,20 @@ export const normalizedEaseParams = z
      * dominating every neighbourhood (0 is plain EASE's Gram matrix).
      */
     itemNormalization: z.number().min(0).max(1).default(0.25),
+    /**
+     * EDLAE's dropout (Steck 2020, "Autoencoders that don't overfit towards the identity", eq. 8): adds
+     * p / (1 − p) of each title's own diagonal to its penalty; 0 is plain EASE's uniform λ.
+     */
+    dropout: z.number().min(0).max(0.9).default(0.25),
     /** Eigenvectors of the normalised item graph in the low-pass term; 0 leaves it out. */
-    lowPassRank: z.number().int().min(0).max(256).default(32),
+    lowPassRank: z.number().int().min(0).max(256).default(64),
     /** The low-pass term's weight, relative to the regression weights' Frobenius norm. */
-    lowPassWeight: z.number().min(0).max(100).default(0.2),
-    /** Every stored interaction counts 1 (played or not), instead of its value (count, rating). */
-    binarize: z.boolean().default(true),
+    lowPassWeight: z.number().min(0).max(100).default(0.3),
+    /**
+     * Each stored value v (rating, play count) enters X as v^valueExponent: 0 counts every interaction
+     * as 1, 0.5 lets a 5-star rating or a 4-play title weigh about twice a 1-star or a single play.
+     */
+    valueExponent: z.number().min(0).max(2).default(0.5),
     /** As EASE's: training inverts a dense items × items matrix; larger catalogs are refused. */
     maxItems: z.number().int().positive().max(1_000_000).default(1_000_000),
   })
@@ -36,19 +44,18 @@ export const normalizedEaseParams = z
 export type NormalizedEaseParams = z.infer<typeof normalizedEaseParams>;
 
 export interface NormalizedEaseModel extends TrainedModel {
-  binarize: boolean;
+  valueExponent: number;
   /** Items × items row-major: weights[i * n + j] is how much playing title i recommends j. */
   weights: Float32Array;
 }
 
 /**
- * G = Xᵀ·W·X in the lower triangle, W = diag(|history|^-memberWeight): each member's co-plays count
+ * G = Xᵀ·W·X in the lower triangle, X being the stored values, W = diag(|history|^-memberWeight): each member's co-plays count
  * less the more they play.
  */
 export function memberWeightedGram(
   data: InteractionMatrix,
   memberWeight: number,
-  binarize: boolean,
   g: Float64Array<ArrayBufferLike> = new Float64Array(data.numItems * data.numItems),
 ): Float64Array<ArrayBufferLike> {
   const n = data.numItems;
@@ -58,14 +65,14 @@ export function memberWeightedGram(
     const end = indptr[u + 1] as number;
     if (start === end) continue;
     let degree = 0;
-    for (let p = start; p < end; p++) degree += binarize ? 1 : (values[p] as number);
+    for (let p = start; p < end; p++) degree += values[p] as number;
     const w = degree > 0 ? degree ** -memberWeight : 0;
     for (let p = start; p < end; p++) {
-      const xa = w * (binarize ? 1 : (values[p] as number));
+      const xa = w * (values[p] as number);
       const row = (indices[p] as number) * n;
       for (let q = start; q <= p; q++) {
         const at = row + (indices[q] as number);
-        g[at] = (g[at] as number) + xa * (binarize ? 1 : (values[q] as number));
+        g[at] = (g[at] as number) + xa * (values[q] as number);
       }
     }
   }
@@ -74,13 +81,15 @@ export function memberWeightedGram(
 
 /**
  * Scales G's lower triangle to S·G·S, S = diag(G)^-exponent (titles without plays get 0), adds
- * lambda × the scaled mean diagonal to the diagonal, and returns S's diagonal.
+ * lambda × the scaled mean diagonal plus dropout / (1 − dropout) × each title's own scaled diagonal
+ * to the diagonal, and returns S's diagonal.
  */
 export function normalizeGram(
   g: Float64Array<ArrayBufferLike>,
   n: number,
   exponent: number,
   lambda: number,
+  dropout = 0,
 ): Float64Array {
   const scale = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -96,7 +105,8 @@ export function normalizeGram(
   }
   // A catalog without plays still gets a positive definite matrix.
   const penalty = lambda * (diagonal > 0 ? diagonal / n : 1);
-  for (let i = 0; i < n; i++) g[i * n + i] = (g[i * n + i] as number) + penalty;
+  const own = dropout / (1 - dropout);
+  for (let i = 0; i < n; i++) g[i * n + i] = (g[i * n + i] as number) * (1 + own) + penalty;
   return scale;
 }
 
@@ -123,6 +133,30 @@ export function normalizedWeightsFromInverse(
   return b;
 }
 
+/** `data` with each stored value v replaced by v^exponent (1 for every entry at exponent 0). */
+export function withValueExponent(data: InteractionMatrix, exponent: number): InteractionMatrix {
+  if (exponent === 1) return data;
+  return { ...data, values: data.values.map((v) => (exponent === 0 ? 1 : Math.max(v, 0) ** exponent)) };
+}
+
+/** Scores one member's row: x_u · B over their history, with the training's value exponent. */
+function scoreMember(
+  model: NormalizedEaseModel,
+  seen: InteractionMatrix,
+  u: number,
+  out: Float32Array,
+): void {
+  const n = model.itemIds.length;
+  const { weights, valueExponent } = model;
+  out.fill(0);
+  for (let p = seen.indptr[u] as number; p < (seen.indptr[u + 1] as number); p++) {
+    const row = (seen.indices[p] as number) * n;
+    const v = seen.values[p] as number;
+    const x = valueExponent === 0 ? 1 : Math.max(v, 0) ** valueExponent;
+    for (let j = 0; j < n; j++) out[j] = (out[j] as number) + x * (weights[row + j] as number);
+  }
+}
+
 function frobenius(weights: Float32Array): number {
   let s = 0;
   for (let e = 0; e < weights.length; e++) s += (weights[e] as number) ** 2;
@@ -146,11 +180,13 @@ export const normalizedEase: Algorithm<NormalizedEaseParams, NormalizedEaseModel
   params: normalizedEaseParams,
   searchSpace: {
     ranges: {
-      lambda: { kind: 'log', min: 2, max: 200 },
-      memberWeight: { kind: 'choice', values: [0, 0.25, 0.5, 0.75, 1] },
-      itemNormalization: { kind: 'choice', values: [0, 0.1, 0.2, 0.3, 0.4] },
-      lowPassRank: { kind: 'int', min: 8, max: 128, log: true },
-      lowPassWeight: { kind: 'log', min: 0.02, max: 1 },
+      lambda: { kind: 'log', min: 4, max: 64 },
+      memberWeight: { kind: 'choice', values: [0.25, 0.5, 0.75, 1] },
+      itemNormalization: { kind: 'choice', values: [0, 0.15, 0.25, 0.35] },
+      dropout: { kind: 'choice', values: [0, 0.25, 0.5] },
+      lowPassRank: { kind: 'int', min: 16, max: 128, log: true },
+      lowPassWeight: { kind: 'log', min: 0.05, max: 0.6 },
+      valueExponent: { kind: 'choice', values: [0, 0.5, 1] },
     },
   },
 
@@ -158,15 +194,16 @@ export const normalizedEase: Algorithm<NormalizedEaseParams, NormalizedEaseModel
     const params = normalizedEaseParams.parse(input);
     const n = data.numItems;
     assertItemMatrixFits('normalized-ease', n, params.maxItems);
+    const x = withValueExponent(data, params.valueExponent);
     const g = gramBuffer(n);
-    memberWeightedGram(data, params.memberWeight, params.binarize, g.a);
-    const scale = normalizeGram(g.a, n, params.itemNormalization, params.lambda);
+    memberWeightedGram(x, params.memberWeight, g.a);
+    const scale = normalizeGram(g.a, n, params.itemNormalization, params.lambda, params.dropout);
     context.onProgress?.({ step: 'gram', done: 1, total: 1 });
     await invertGram(g, n, context.threads ?? os.availableParallelism(), context);
     const weights = normalizedWeightsFromInverse(g.a, n, scale);
     if (params.lowPassRank > 0 && params.lowPassWeight > 0 && n > 1) {
       context.onProgress?.({ step: 'low-pass', done: 0, total: 1 });
-      const basis = lowPassBasis(data, params.lowPassRank, params.binarize);
+      const basis = lowPassBasis(x, params.lowPassRank);
       const norm = lowPassNorm(basis);
       if (norm > 0) addLowPass(weights, basis, (params.lowPassWeight * frobenius(weights)) / norm);
       context.onProgress?.({ step: 'low-pass', done: 1, total: 1 });
@@ -175,7 +212,7 @@ export const normalizedEase: Algorithm<NormalizedEaseParams, NormalizedEaseModel
       algorithm: 'normalized-ease',
       userIds: data.userIds,
       itemIds: data.itemIds,
-      binarize: params.binarize,
+      valueExponent: params.valueExponent,
       weights,
     };
   },
@@ -191,14 +228,12 @@ export const normalizedEase: Algorithm<NormalizedEaseParams, NormalizedEaseModel
       throw new Error(
         `normalized-ease model has ${n} titles but the history matrix has ${seen.numItems}; rebuild it with the model's itemIds`,
       );
-    return recommendEach('normalized-ease', seen, users, k, n, (u, row) =>
-      scoreItemItem(model, seen, u, row),
-    );
+    return recommendEach('normalized-ease', seen, users, k, n, (u, row) => scoreMember(model, seen, u, row));
   },
 
   serialize(model: NormalizedEaseModel): Uint8Array {
-    const { algorithm, userIds, itemIds, binarize } = model;
-    return packArtifact({ algorithm, userIds, itemIds, binarize }, { weights: model.weights });
+    const { algorithm, userIds, itemIds, valueExponent } = model;
+    return packArtifact({ algorithm, userIds, itemIds, valueExponent }, { weights: model.weights });
   },
 
   deserialize(bytes: Uint8Array): NormalizedEaseModel {
@@ -209,7 +244,7 @@ export const normalizedEase: Algorithm<NormalizedEaseParams, NormalizedEaseModel
       algorithm: 'normalized-ease',
       userIds: header['userIds'] as string[],
       itemIds: header['itemIds'] as string[],
-      binarize: header['binarize'] as boolean,
+      valueExponent: header['valueExponent'] as number,
       weights: arrays['weights'] as Float32Array,
     };
   },

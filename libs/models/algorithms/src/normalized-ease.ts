@@ -178,14 +178,16 @@ export const normalizedEase: Algorithm<NormalizedEaseParams, NormalizedEaseModel
   description:
     'EASE on a member- and title-normalised Gram matrix plus an ideal low-pass term (GF-CF); one dense item-item matrix',
   params: normalizedEaseParams,
+  // Every range is relative to the data (λ to the mean diagonal, the low-pass weight to the
+  // regression's norm) or an exponent, so the same space fits any catalog size.
   searchSpace: {
     ranges: {
-      lambda: { kind: 'log', min: 4, max: 64 },
-      memberWeight: { kind: 'choice', values: [0.25, 0.5, 0.75, 1] },
-      itemNormalization: { kind: 'choice', values: [0, 0.15, 0.25, 0.35] },
+      lambda: { kind: 'log', min: 3, max: 40 },
+      memberWeight: { kind: 'choice', values: [0.5, 0.75, 1] },
+      itemNormalization: { kind: 'choice', values: [0.15, 0.25, 0.35] },
       dropout: { kind: 'choice', values: [0, 0.25, 0.5] },
       lowPassRank: { kind: 'int', min: 16, max: 128, log: true },
-      lowPassWeight: { kind: 'log', min: 0.05, max: 0.6 },
+      lowPassWeight: { kind: 'log', min: 0.1, max: 0.6 },
       valueExponent: { kind: 'choice', values: [0, 0.5, 1] },
     },
   },

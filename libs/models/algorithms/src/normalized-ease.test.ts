@@ -195,6 +195,27 @@ describe('normalized-ease', () => {
     assert.deepEqual(normalizedEase.recommend(loaded, data, allMembers(data), 5), recs);
   });
 
+  it('gives a title nobody played zero weights and still trains the rest', async () => {
+    const played = ratedPlays(40, 12, 4);
+    const data = buildMatrix(
+      Array.from({ length: played.numUsers }, (_, u) =>
+        Array.from(played.indices.subarray(played.indptr[u], played.indptr[u + 1]), (i) => ({
+          userId: played.userIds[u] as string,
+          itemId: played.itemIds[i] as string,
+        })),
+      ).flat(),
+      { userIds: played.userIds, itemIds: [...played.itemIds, 'never-played'] },
+    );
+    const model = await normalizedEase.train(data, normalizedEaseParams.parse({ lowPassRank: 4 }));
+    const n = data.numItems;
+    for (let j = 0; j < n; j++) {
+      assert.ok(model.weights[(n - 1) * n + j] === 0, `weight from the unplayed title to ${j}`);
+      assert.ok(model.weights[j * n + n - 1] === 0, `weight from ${j} to the unplayed title`);
+    }
+    assert.ok(model.weights.every(Number.isFinite));
+    assert.ok(model.weights.some((w) => w !== 0));
+  });
+
   it('refuses a history matrix of another catalog and a catalog above maxItems', async () => {
     const data = ratedPlays(20, 10, 1);
     const model = await normalizedEase.train(data, normalizedEaseParams.parse({ lowPassRank: 2 }));

@@ -87,7 +87,12 @@ export function easeWeightsFromInverse(a: Float64Array<ArrayBufferLike>, n: numb
 const THREADED_ITEMS = 1024;
 
 /** G⁻¹ in place in `g` (lower triangle), reporting progress between row blocks. */
-async function invertGram(g: GramBuffer, n: number, threads: number, context: TrainContext): Promise<void> {
+export async function invertGram(
+  g: GramBuffer,
+  n: number,
+  threads: number,
+  context: TrainContext,
+): Promise<void> {
   const pool = new EasePool(g, n, n >= THREADED_ITEMS ? Math.min(threads, MAX_THREADS) : 1);
   const between = async (step: string, done: number) => {
     context.onProgress?.({ step, done, total: n });
@@ -114,8 +119,31 @@ async function invertGram(g: GramBuffer, n: number, threads: number, context: Tr
   }
 }
 
-/** Scores one member's row: x_u · B over their history. */
-function scoreMember(model: EaseModel, seen: InteractionMatrix, u: number, out: Float32Array): void {
+/**
+ * Refuses a catalog whose dense items × items training matrices exceed `maxItems` or the machine's
+ * memory, naming the memory needed; `name` is the algorithm in the message.
+ */
+export function assertItemMatrixFits(name: string, n: number, maxItems: number): void {
+  const needed = BYTES_PER_ITEM_SQUARED * n * n;
+  if (n > maxItems)
+    throw new Error(
+      `${name} would invert a dense ${n} × ${n} item matrix (${formatBytes(needed)} of memory) but maxItems is ` +
+        `${maxItems}: restrict the catalog to the most played titles, raise maxItems, or use item-knn or bpr`,
+    );
+  if (needed > os.totalmem() * MEMORY_SHARE)
+    throw new Error(
+      `${name} needs ${formatBytes(needed)} of memory for a dense ${n} × ${n} item matrix but this machine has ` +
+        `${formatBytes(os.totalmem())}: restrict the catalog to the most played titles, or use item-knn or bpr`,
+    );
+}
+
+/** Scores one member's row: x_u · B over their history, B items × items row-major. */
+export function scoreItemItem(
+  model: { itemIds: string[]; weights: Float32Array; binarize: boolean },
+  seen: InteractionMatrix,
+  u: number,
+  out: Float32Array,
+): void {
   const n = model.itemIds.length;
   const { weights, binarize } = model;
   out.fill(0);
@@ -139,17 +167,7 @@ export const ease: Algorithm<EaseParams, EaseModel> = {
   async train(data: InteractionMatrix, input: EaseParams, context: TrainContext = {}) {
     const params = easeParams.parse(input);
     const n = data.numItems;
-    const needed = BYTES_PER_ITEM_SQUARED * n * n;
-    if (n > params.maxItems)
-      throw new Error(
-        `EASE would invert a dense ${n} × ${n} item matrix (${formatBytes(needed)} of memory) but maxItems is ` +
-          `${params.maxItems}: restrict the catalog to the most played titles, raise maxItems, or use item-knn or bpr`,
-      );
-    if (needed > os.totalmem() * MEMORY_SHARE)
-      throw new Error(
-        `EASE needs ${formatBytes(needed)} of memory for a dense ${n} × ${n} item matrix but this machine has ` +
-          `${formatBytes(os.totalmem())}: restrict the catalog to the most played titles, or use item-knn or bpr`,
-      );
+    assertItemMatrixFits('EASE', n, params.maxItems);
     const g = gramBuffer(n);
     itemGram(data, params.lambda, params.binarize, g.a);
     context.onProgress?.({ step: 'gram', done: 1, total: 1 });
@@ -172,7 +190,7 @@ export const ease: Algorithm<EaseParams, EaseModel> = {
       );
     // One reused score row: x_u · B touches only the history's rows of B, so a dense batch product
     // (X_batch · B) would do items / |history| times more work for the same result.
-    return recommendEach('EASE', seen, users, k, n, (u, row) => scoreMember(model, seen, u, row));
+    return recommendEach('EASE', seen, users, k, n, (u, row) => scoreItemItem(model, seen, u, row));
   },
 
   serialize(model: EaseModel): Uint8Array {

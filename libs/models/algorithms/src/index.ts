@@ -11,6 +11,8 @@ export * from './ease';
 export * from './item-knn';
 export * from './bpr';
 export * from './ease-als';
+export * from './normalized-ease';
+export * from './low-pass';
 export * from './registry';
 export * from './affinities';
 export * from './random';

@@ -5,6 +5,7 @@ import { ease } from './ease';
 import { itemKnn } from './item-knn';
 import { bpr } from './bpr';
 import { easeAls } from './ease-als';
+import { normalizedEase } from './normalized-ease';
 
 /**
  * Built-in algorithms by name. An experimenter adds one by writing a module that implements
@@ -39,3 +40,4 @@ registerAlgorithm(ease);
 registerAlgorithm(itemKnn);
 registerAlgorithm(bpr);
 registerAlgorithm(easeAls);
+registerAlgorithm(normalizedEase);

@@ -150,7 +150,10 @@ describe(
         await page.goto(`${base}/demo`);
         await page.fill('#member', fixture.member);
         await page.click('#signin');
-        const tile = page.locator('section.row[data-row-id="top-picks"] .tile.featured');
+        // Other rules of the shared test keyspace (the CLI demo's) may feature titles of their own.
+        const tile = page.locator(
+          `section.row[data-row-id="top-picks"] .tile.featured[data-rule="${ruleId}"]`,
+        );
         await tile.waitFor();
         assert.equal(await tile.getAttribute('data-item-id'), featured);
         assert.equal(await tile.getAttribute('data-rule'), ruleId);

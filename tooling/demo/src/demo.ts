@@ -209,7 +209,9 @@ export async function runDemo(
       log(
         `the first page is not complete after 35 s: ${JSON.stringify(before.map((r) => ({ id: r.id, source: r.source, version: r.version, list: (r as { list?: string }).list })))}`,
       );
-    const candidate = before.find((row) => row.id === 'top-picks')?.items[0];
+    // The member's own first pick, not a title a rule features there.
+    const picks = before.find((row) => row.id === 'top-picks')?.items ?? [];
+    const candidate = picks.find((item) => item.rule === undefined) ?? picks[0];
     if (!candidate)
       throw new Error('the Top picks row is empty after publishing; see the online and offline worker logs');
     const live: Play = {

@@ -3,3 +3,4 @@ export * from './health';
 export * from './processes';
 export * from './stack';
 export * from './apps';
+export * from './app-process';

@@ -77,17 +77,6 @@ export class AppProcess {
   }
 }
 
-/**
- * The ports of a tier's replicas: the first keeps the tier's port, the next ones step by the number
- * of tiers, so the three tiers' replicas interleave (3000, 3003, 3006 / 3001, 3004 / 3002, 3005)
- * in a small block that never meets another tier's.
- */
-export const REPLICA_PORT_STEP = 3;
-
-export function replicaPort(base: number, index: number): number {
-  return base + REPLICA_PORT_STEP * index;
-}
-
 /** The sum of a counter's samples (every label set) in a Prometheus text exposition. */
 export function counterTotal(exposition: string, metric: string): number {
   let total = 0;

@@ -4,3 +4,5 @@ export * from './processes';
 export * from './stack';
 export * from './apps';
 export * from './app-process';
+export * from './replicas';
+export * from './proxy';

@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
 import { DEFAULT_DEMO, runDemo, type DemoSummary } from '@marquee/demo';
 import { createLogger } from '@marquee/observability';
-import { AppSupervisor, LocalStack, SINGLE, memcachedServers, type Replicas } from '@marquee/stack';
+import {
+  AppSupervisor,
+  LocalPrometheus,
+  LocalStack,
+  SINGLE,
+  memcachedServers,
+  type Replicas,
+} from '@marquee/stack';
 import { positiveInt } from './options';
 import { REPLICAS_HELP, replicasOption } from './stack-commands';
 
@@ -50,7 +57,8 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
       'npm start: the stack, the three apps, demo data, the popularity pipeline and the default personal algorithms trained once; Ctrl-C stops the apps',
     )
     .option('--replicas <tiers>', REPLICAS_HELP, replicasOption(config))
-    .action(async (opts: { replicas?: Replicas }) => {
+    .option('--with-monitoring', 'also a local Prometheus scraping every app process; prints its URL')
+    .action(async (opts: { replicas?: Replicas; withMonitoring?: boolean }) => {
       const replicas = opts.replicas ?? SINGLE;
       const log = (line: string) => console.log(line);
       // The demo's own clients use the same memcached pool as the apps.
@@ -77,8 +85,13 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
         log,
         apps,
       );
+      const prometheus = opts.withMonitoring
+        ? await new LocalPrometheus(base, log).start(replicas)
+        : undefined;
       printSummary(summary);
       printUrls(summary);
+      if (prometheus)
+        console.log(`  Prometheus   ${prometheus.url}/graph   (\`npm run marquee -- stack down\` stops it)`);
       if (apps.apps.length > 3) {
         console.log('  processes');
         for (const app of apps.apps)

@@ -3,13 +3,16 @@ import type { MarqueeConfig } from '@marquee/config';
 import { topicsFor } from '@marquee/kafka';
 import {
   AppSupervisor,
+  LocalPrometheus,
   LocalStack,
+  SINGLE,
   clearLayout,
   formatReplicas,
   parseReplicas,
   readLayout,
   writeLayout,
   type AppStatus,
+  type PrometheusStatus,
   type Replicas,
   type ServerName,
   type ServerStatus,
@@ -18,7 +21,7 @@ import { serverList } from './options';
 
 const SERVERS: ServerName[] = ['memcached', 'temporal', 'kafka', 'cassandra'];
 
-function printStatus(servers: ServerStatus[], apps: AppStatus[] = []): void {
+function printStatus(servers: ServerStatus[], apps: AppStatus[] = [], prometheus?: PrometheusStatus): void {
   for (const s of servers) {
     const ports = Object.entries(s.ports)
       .map(([k, v]) => `${k}=${v}`)
@@ -33,6 +36,13 @@ function printStatus(servers: ServerStatus[], apps: AppStatus[] = []): void {
     const who = a.pid ? `pid ${a.pid}` : a.state === 'external' ? 'not started by marquee' : '';
     console.log(`${a.instance.padEnd(14)} ${a.state.padEnd(9)} ${`port=${a.port}`.padEnd(36)} ${who}`);
     console.log(`${''.padEnd(14)} log: ${a.logFile}`);
+  }
+  if (prometheus && prometheus.state !== 'stopped') {
+    const who = prometheus.pid ? `pid ${prometheus.pid}` : 'not started by marquee';
+    console.log(
+      `${'prometheus'.padEnd(14)} ${prometheus.state.padEnd(9)} ${prometheus.url.padEnd(36)} ${who}`,
+    );
+    console.log(`${''.padEnd(14)} log: ${prometheus.logFile}`);
   }
 }
 
@@ -63,24 +73,36 @@ export function registerStackCommands(program: Command, config: () => MarqueeCon
     )
     .option('--only <servers>', `comma-separated subset of ${SERVERS.join(',')}`, serverList(SERVERS))
     .option('--replicas <tiers>', REPLICAS_HELP, replicasOption(config))
+    .option('--with-monitoring', "also a local Prometheus (Debian's package) scraping every app process")
     .option('--json', 'print one JSON object')
-    .action(async (opts: { only?: ServerName[]; replicas?: Replicas; json?: boolean }) => {
-      const c = config();
-      const log = opts.json ? () => undefined : (line: string) => console.log(line);
-      const replicas = opts.replicas ?? readLayout(c.stateDir);
-      const local = new LocalStack(c, log, replicas?.memcached ?? 1);
-      const result = await local.up(opts.only);
-      let apps: AppStatus[] = [];
-      if (opts.replicas) {
-        writeLayout(c.stateDir, opts.replicas);
-        log(`apps: ${formatReplicas(opts.replicas)}`);
-        const supervisor = new AppSupervisor(c, log, { replicas: opts.replicas, detached: true });
-        await supervisor.start();
-        apps = await supervisor.status();
-      }
-      if (opts.json) console.log(JSON.stringify({ ...result, apps }));
-      else printStatus(result.servers, apps);
-    });
+    .action(
+      async (opts: {
+        only?: ServerName[];
+        replicas?: Replicas;
+        withMonitoring?: boolean;
+        json?: boolean;
+      }) => {
+        const c = config();
+        const log = opts.json ? () => undefined : (line: string) => console.log(line);
+        const replicas = opts.replicas ?? readLayout(c.stateDir);
+        const local = new LocalStack(c, log, replicas?.memcached ?? 1);
+        const result = await local.up(opts.only);
+        let apps: AppStatus[] = [];
+        if (opts.replicas) {
+          writeLayout(c.stateDir, opts.replicas);
+          log(`apps: ${formatReplicas(opts.replicas)}`);
+          const supervisor = new AppSupervisor(c, log, { replicas: opts.replicas, detached: true });
+          await supervisor.start();
+          apps = await supervisor.status();
+        }
+        const prometheus = opts.withMonitoring
+          ? await new LocalPrometheus(c, log).start(replicas ?? SINGLE)
+          : undefined;
+        if (opts.json)
+          console.log(JSON.stringify({ ...result, apps, ...(prometheus ? { prometheus } : {}) }));
+        else printStatus(result.servers, apps, prometheus);
+      },
+    );
   stack
     .command('down')
     .description('stop the apps and servers this stack started (never ones it did not start)')
@@ -91,9 +113,10 @@ export function registerStackCommands(program: Command, config: () => MarqueeCon
       const layout = readLayout(c.stateDir);
       const apps =
         layout && !opts.only ? await new AppSupervisor(c, log, { replicas: layout }).stopDetached() : [];
+      const monitoring = !opts.only && (await new LocalPrometheus(c, log).stop()) ? ['prometheus'] : [];
       const stopped = await new LocalStack(c, log).down(opts.only);
       if (!opts.only) clearLayout(c.stateDir);
-      const all = [...apps, ...stopped];
+      const all = [...apps, ...monitoring, ...stopped];
       console.log(all.length ? `stopped: ${all.join(', ')}` : 'nothing to stop');
     });
   stack
@@ -107,7 +130,8 @@ export function registerStackCommands(program: Command, config: () => MarqueeCon
       const layout = readLayout(c.stateDir);
       const servers = await new LocalStack(c).status();
       const apps = layout ? await new AppSupervisor(c, () => undefined, { replicas: layout }).status() : [];
-      if (opts.json) console.log(JSON.stringify({ servers, apps }));
-      else printStatus(servers, apps);
+      const prometheus = await new LocalPrometheus(c).status();
+      if (opts.json) console.log(JSON.stringify({ servers, apps, prometheus }));
+      else printStatus(servers, apps, prometheus);
     });
 }

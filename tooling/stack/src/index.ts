@@ -6,3 +6,4 @@ export * from './apps';
 export * from './app-process';
 export * from './replicas';
 export * from './proxy';
+export * from './monitoring';

@@ -8,6 +8,7 @@ import {
   LocalStack,
   SINGLE,
   memcachedServers,
+  writeLayout,
   type Replicas,
 } from '@marquee/stack';
 import { positiveInt } from './options';
@@ -68,6 +69,8 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
         memcached: { ...base.memcached, servers: memcachedServers(base, replicas.memcached) },
       };
       await new LocalStack(base, log, replicas.memcached).up();
+      // Kept so `stack status` lists these processes and `stack down` finds a memcached pool's servers.
+      if (opts.replicas) writeLayout(base.stateDir, opts.replicas);
       const apps = new AppSupervisor(base, log, { replicas });
       const stop = async () => {
         console.log(

@@ -2,8 +2,17 @@ import type { Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
 import { DEFAULT_DEMO, runDemo, type DemoSummary } from '@marquee/demo';
 import { createLogger } from '@marquee/observability';
-import { AppSupervisor } from '@marquee/stack';
+import {
+  AppSupervisor,
+  LocalPrometheus,
+  LocalStack,
+  SINGLE,
+  memcachedServers,
+  writeLayout,
+  type Replicas,
+} from '@marquee/stack';
 import { positiveInt } from './options';
+import { REPLICAS_HELP, replicasOption } from './stack-commands';
 
 function printSummary(summary: DemoSummary): void {
   console.log(`\nworkflow ${summary.workflowId}: ${summary.runStatus} (version ${summary.version})`);
@@ -48,10 +57,21 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
     .description(
       'npm start: the stack, the three apps, demo data, the popularity pipeline and the default personal algorithms trained once; Ctrl-C stops the apps',
     )
-    .action(async () => {
-      const c = config();
+    .option('--replicas <tiers>', REPLICAS_HELP, replicasOption(config))
+    .option('--with-monitoring', 'also a local Prometheus scraping every app process; prints its URL')
+    .action(async (opts: { replicas?: Replicas; withMonitoring?: boolean }) => {
+      const replicas = opts.replicas ?? SINGLE;
       const log = (line: string) => console.log(line);
-      const apps = new AppSupervisor(c, log);
+      // The demo's own clients use the same memcached pool as the apps.
+      const base = config();
+      const c = {
+        ...base,
+        memcached: { ...base.memcached, servers: memcachedServers(base, replicas.memcached) },
+      };
+      await new LocalStack(base, log, replicas.memcached).up();
+      // Kept so `stack status` lists these processes and `stack down` finds a memcached pool's servers.
+      if (opts.replicas) writeLayout(base.stateDir, opts.replicas);
+      const apps = new AppSupervisor(base, log, { replicas });
       const stop = async () => {
         console.log(
           '\nstopping the apps (the servers keep running; `npm run marquee -- stack down` stops them)',
@@ -68,8 +88,18 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
         log,
         apps,
       );
+      const prometheus = opts.withMonitoring
+        ? await new LocalPrometheus(base, log).start(replicas)
+        : undefined;
       printSummary(summary);
       printUrls(summary);
+      if (prometheus)
+        console.log(`  Prometheus   ${prometheus.url}/graph   (\`npm run marquee -- stack down\` stops it)`);
+      if (apps.apps.length > 3) {
+        console.log('  processes');
+        for (const app of apps.apps)
+          console.log(`    ${app.spec.instance.padEnd(14)} http://${c.host}:${app.spec.port}`);
+      }
       console.log('\nlogs are in', `${c.stateDir}/logs`, '- press Ctrl-C to stop the apps');
       // Stay in the foreground while the apps run.
       await new Promise<never>(() => undefined);

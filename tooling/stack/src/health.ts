@@ -5,10 +5,16 @@ import memjs from 'memjs';
 import type { MarqueeConfig } from '@marquee/config';
 import type { ServerName } from './servers';
 
-/** Real health checks, one per server: the query a client would make. Each throws when unhealthy. */
-export const healthChecks: Record<ServerName, (config: MarqueeConfig) => Promise<string>> = {
-  async memcached(config) {
-    const client = memjs.Client.create(config.memcached.servers, {
+/**
+ * Real health checks, one per server: the query a client would make. Each throws when unhealthy.
+ * `ports` are the process's own (a memcached pool has one process per port).
+ */
+export const healthChecks: Record<
+  ServerName,
+  (config: MarqueeConfig, ports: Record<string, number>) => Promise<string>
+> = {
+  async memcached(config, ports) {
+    const client = memjs.Client.create(`${config.host}:${ports['memcached'] ?? config.memcached.port}`, {
       retries: 0,
       timeout: 1,
       conntimeout: 1,

@@ -45,17 +45,31 @@ export function startDetached(
   pidFile: string,
   logFile: string,
 ): number {
+  return startDetachedProcess('bash', [script], env, pidFile, logFile);
+}
+
+/** Starts `command` detached in its own process group, logging to `logFile`, and records its pid. */
+export function startDetachedProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  pidFile: string,
+  logFile: string,
+): number {
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'a');
-  fs.writeSync(log, `\n=== ${new Date().toISOString()} starting ${path.basename(script)} ===\n`);
-  const child = spawn('bash', [script], {
+  fs.writeSync(
+    log,
+    `\n=== ${new Date().toISOString()} starting ${path.basename(command === 'bash' && args[0] ? args[0] : command)} ===\n`,
+  );
+  const child = spawn(command, args, {
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
-  if (!child.pid) throw new Error(`could not spawn ${script}`);
+  if (!child.pid) throw new Error(`could not spawn ${command} ${args.join(' ')}`);
   child.unref();
   fs.writeFileSync(pidFile, `${child.pid}\n`);
   return child.pid;

@@ -4,6 +4,8 @@ export type ServerName = 'memcached' | 'temporal' | 'kafka' | 'cassandra';
 
 export interface ServerSpec {
   name: ServerName;
+  /** Names this process (pid file, log, status): the server's name, or `memcached-2` for a pool's second. */
+  id: string;
   /** deploy/local scripts: fetch (idempotent) and run (foreground). */
   fetchScript: string;
   runScript: string;
@@ -13,20 +15,42 @@ export interface ServerSpec {
   startTimeoutMs: number;
 }
 
-/** The four servers of the local stack, in start order (quick ones first). */
-export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
+/** The ports of a local memcached pool of `count` servers: MARQUEE_MEMCACHED_PORT and the next ones. */
+export function memcachedPorts(config: MarqueeConfig, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => config.memcached.port + i);
+}
+
+/**
+ * The servers the apps should use for a local pool of `count`: the pool's addresses, unless
+ * MARQUEE_MEMCACHED_SERVERS already names servers of the operator's choosing.
+ */
+export function memcachedServers(config: MarqueeConfig, count: number): string {
+  const local = `${config.host}:${config.memcached.port}`;
+  if (count <= 1 || config.memcached.servers !== local) return config.memcached.servers;
+  return memcachedPorts(config, count)
+    .map((port) => `${config.host}:${port}`)
+    .join(',');
+}
+
+/**
+ * The servers of the local stack, in start order (quick ones first): memcached (`memcachedCount`
+ * of them, a consistent-hashing pool), Temporal, Kafka and Cassandra.
+ */
+export function serverSpecs(config: MarqueeConfig, memcachedCount = 1): ServerSpec[] {
   const common = { MARQUEE_STATE_DIR: config.stateDir, MARQUEE_CACHE_DIR: config.cacheDir };
   return [
-    {
+    ...memcachedPorts(config, memcachedCount).map((port, i): ServerSpec => ({
       name: 'memcached',
+      id: i === 0 ? 'memcached' : `memcached-${i + 1}`,
       fetchScript: 'fetch-memcached.sh',
       runScript: 'run-memcached.sh',
-      ports: { memcached: config.memcached.port },
-      env: { ...common, MARQUEE_MEMCACHED_PORT: String(config.memcached.port) },
+      ports: { memcached: port },
+      env: { ...common, MARQUEE_MEMCACHED_PORT: String(port) },
       startTimeoutMs: 15_000,
-    },
+    })),
     {
       name: 'temporal',
+      id: 'temporal',
       fetchScript: 'fetch-temporal.sh',
       runScript: 'run-temporal.sh',
       ports: { frontend: config.temporal.port, ui: config.temporal.uiPort },
@@ -39,6 +63,7 @@ export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
     },
     {
       name: 'kafka',
+      id: 'kafka',
       fetchScript: 'fetch-kafka.sh',
       runScript: 'run-kafka.sh',
       ports: { broker: config.kafka.port, controller: config.kafka.controllerPort },
@@ -51,6 +76,7 @@ export function serverSpecs(config: MarqueeConfig): ServerSpec[] {
     },
     {
       name: 'cassandra',
+      id: 'cassandra',
       fetchScript: 'fetch-cassandra.sh',
       runScript: 'run-cassandra.sh',
       ports: {

@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { MarqueeConfig } from '@marquee/config';
 import { healthChecks } from './health';
 import { isAlive, runFetch, runningPid, stackPaths, startDetached, stopGroup, tailOf } from './processes';
+import { readLayout } from './replicas';
 import { serverSpecs, type ServerName, type ServerSpec } from './servers';
 
 export interface ServerStatus {
   name: ServerName;
+  id: string;
   state: 'running' | 'external' | 'stopped' | 'unhealthy';
   /** Set when this stack started the process (pid file). */
   pid?: number;
@@ -35,7 +37,7 @@ export function deployDir(): string {
 
 async function probe(spec: ServerSpec, config: MarqueeConfig): Promise<{ ok: boolean; detail: string }> {
   try {
-    return { ok: true, detail: await healthChecks[spec.name](config) };
+    return { ok: true, detail: await healthChecks[spec.name](config, spec.ports) };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
   }
@@ -55,13 +57,13 @@ async function waitHealthy(
     last = result.detail;
     if (!isAlive(pid)) {
       throw new Error(
-        `${spec.name} exited during start-up (${last}). Last lines of ${logFile}:\n${tailOf(logFile)}`,
+        `${spec.id} exited during start-up (${last}). Last lines of ${logFile}:\n${tailOf(logFile)}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(
-    `${spec.name} did not become healthy within ${spec.startTimeoutMs / 1000}s (${last}). Last lines of ${logFile}:\n${tailOf(logFile)}`,
+    `${spec.id} did not become healthy within ${spec.startTimeoutMs / 1000}s (${last}). Last lines of ${logFile}:\n${tailOf(logFile)}`,
   );
 }
 
@@ -73,11 +75,13 @@ export class LocalStack {
   private readonly specs: ServerSpec[];
   private readonly scripts: string;
 
+  /** `memcachedCount`: servers in the local memcached pool (by default what `up --replicas` kept). */
   constructor(
     private readonly config: MarqueeConfig,
     private readonly log: (line: string) => void = () => undefined,
+    memcachedCount = readLayout(config.stateDir)?.memcached ?? 1,
   ) {
-    this.specs = serverSpecs(config);
+    this.specs = serverSpecs(config, memcachedCount);
     this.scripts = deployDir();
   }
 
@@ -88,33 +92,33 @@ export class LocalStack {
     // Fetch one at a time (downloads and Maven share the disk and network), then start all at once.
     const toStart: ServerSpec[] = [];
     for (const spec of specs) {
-      const paths = stackPaths(this.config.stateDir, spec.name);
+      const paths = stackPaths(this.config.stateDir, spec.id);
       const health = await probe(spec, this.config);
       if (health.ok) {
-        alreadyRunning.push(spec.name);
-        this.log(`${spec.name}: already running (${health.detail})`);
+        if (!alreadyRunning.includes(spec.name)) alreadyRunning.push(spec.name);
+        this.log(`${spec.id}: already running (${health.detail})`);
         continue;
       }
       const stalePid = runningPid(paths.pidFile);
       if (stalePid) {
         // Our process is alive but not healthy yet (still starting): wait for it rather than start another.
-        this.log(`${spec.name}: started earlier (pid ${stalePid}), waiting for it`);
+        this.log(`${spec.id}: started earlier (pid ${stalePid}), waiting for it`);
       } else {
-        this.log(`${spec.name}: fetching if needed`);
+        this.log(`${spec.id}: fetching if needed`);
         runFetch(path.join(this.scripts, spec.fetchScript), spec.env);
       }
       toStart.push(spec);
     }
     await Promise.all(
       toStart.map(async (spec) => {
-        const paths = stackPaths(this.config.stateDir, spec.name);
+        const paths = stackPaths(this.config.stateDir, spec.id);
         const pid =
           runningPid(paths.pidFile) ??
           startDetached(path.join(this.scripts, spec.runScript), spec.env, paths.pidFile, paths.logFile);
-        this.log(`${spec.name}: starting (pid ${pid}, log ${paths.logFile})`);
+        this.log(`${spec.id}: starting (pid ${pid}, log ${paths.logFile})`);
         const detail = await waitHealthy(spec, this.config, pid, paths.logFile);
-        this.log(`${spec.name}: healthy (${detail})`);
-        started.push(spec.name);
+        this.log(`${spec.id}: healthy (${detail})`);
+        if (!started.includes(spec.name)) started.push(spec.name);
       }),
     );
     return { started, alreadyRunning, servers: await this.status() };
@@ -125,7 +129,7 @@ export class LocalStack {
     // Reverse order: stores last, so clients see their dependencies go in a sensible order.
     for (const spec of [...this.specs].reverse()) {
       if (only && !only.includes(spec.name)) continue;
-      const paths = stackPaths(this.config.stateDir, spec.name);
+      const paths = stackPaths(this.config.stateDir, spec.id);
       const pid = runningPid(paths.pidFile);
       if (!pid) {
         fs.rmSync(paths.pidFile, { force: true });
@@ -133,8 +137,8 @@ export class LocalStack {
       }
       const how = await stopGroup(pid, 60_000);
       fs.rmSync(paths.pidFile, { force: true });
-      this.log(`${spec.name}: ${how} (pid ${pid})`);
-      stopped.push(spec.name);
+      this.log(`${spec.id}: ${how} (pid ${pid})`);
+      if (!stopped.includes(spec.name)) stopped.push(spec.name);
     }
     return stopped;
   }
@@ -142,12 +146,13 @@ export class LocalStack {
   async status(): Promise<ServerStatus[]> {
     return Promise.all(
       this.specs.map(async (spec): Promise<ServerStatus> => {
-        const paths = stackPaths(this.config.stateDir, spec.name);
+        const paths = stackPaths(this.config.stateDir, spec.id);
         const pid = runningPid(paths.pidFile);
         const health = await probe(spec, this.config);
         const state = health.ok ? (pid ? 'running' : 'external') : pid ? 'unhealthy' : 'stopped';
         return {
           name: spec.name,
+          id: spec.id,
           state,
           ...(pid ? { pid } : {}),
           ...(health.ok ? { health: health.detail } : { error: health.detail }),

@@ -97,6 +97,9 @@ export const envSchema = z.object({
     'Port of the nearline ops endpoint (/metrics, /health, /ready).',
   ),
   MARQUEE_OFFLINE_PORT: port(3002).describe('Port of the offline worker ops endpoint.'),
+  MARQUEE_PROMETHEUS_PORT: port(9090).describe(
+    'Prometheus port of the local stack (`marquee stack up --with-monitoring`).',
+  ),
   // A fixed local default so `npm start` works out of the box; production sets its own or a JWKS URL.
   MARQUEE_ENV: z
     .enum(['development', 'production'])
@@ -271,6 +274,8 @@ export interface MarqueeConfig {
     similarRegistration?: string;
   };
   offline: { port: number };
+  /** The local Prometheus of `stack up --with-monitoring`. */
+  monitoring: { prometheusPort: number };
   logLevel: string;
 }
 
@@ -374,6 +379,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, clientId = 'mar
       ...(e.MARQUEE_SIMILAR_REGISTRATION ? { similarRegistration: e.MARQUEE_SIMILAR_REGISTRATION } : {}),
     },
     offline: { port: e.MARQUEE_OFFLINE_PORT },
+    monitoring: { prometheusPort: e.MARQUEE_PROMETHEUS_PORT },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -38,7 +38,7 @@ export function registerChaosCommands(program: Command, config: () => MarqueeCon
         // Progress goes to stderr so that --json leaves stdout to the result alone.
         const report = await runChaos(
           config(),
-          createLogger('chaos', 'error', true),
+          createLogger('chaos', 'fatal', true),
           {
             ...DEFAULT_CHAOS,
             faults: opts.faults,

@@ -231,36 +231,39 @@ async function runFault(
   http.start();
   kafka.start();
   rows.start();
-  await startTraining(config, workflowId, { registration: CHAOS_REGISTRATION, k: 20, shardSize: 100 });
-  log(`${fault}: steady load, training ${workflowId} in flight`);
-  await sleep(options.steadySeconds * 1000);
-
-  await injector.kill(fault);
-  log(`${fault}: killed (SIGKILL), down for ${options.downSeconds} s`);
-  await sleep(options.downSeconds * 1000);
-  const restartedAt = Date.now();
-  await injector.restart(fault);
-  log(`${fault}: restarted in ${seconds(Date.now() - restartedAt)} s; waiting for recovery`);
-
   let recoverySeconds: number | null = null;
-  const deadline = restartedAt + options.recoveryTimeoutSeconds * 1000;
-  while (Date.now() < deadline) {
-    const page = await reader.read(service.members[0] as string);
-    const whole = page !== 'unanswered' && page.status === 200 && !page.degraded;
-    // Plays accepted within the last second may still be on their way: that is freshness, not loss.
-    const stored =
-      whole && (await ledger.allStored(platform.cassandra, Date.now() - 1000).catch(() => false));
-    if (stored) {
-      recoverySeconds = seconds(Date.now() - restartedAt);
-      break;
-    }
-    await sleep(500);
-  }
-  log(`${fault}: ${recoverySeconds === null ? 'did not recover' : `recovered in ${recoverySeconds} s`}`);
-  await sleep(options.steadySeconds * 1000);
+  try {
+    await startTraining(config, workflowId, { registration: CHAOS_REGISTRATION, k: 20, shardSize: 100 });
+    log(`${fault}: steady load, training ${workflowId} in flight`);
+    await sleep(options.steadySeconds * 1000);
 
-  await Promise.all([http.stop(DRAIN_MS), kafka.stop(DRAIN_MS)]);
-  const tally = await rows.stop();
+    await injector.kill(fault);
+    log(`${fault}: killed (SIGKILL), down for ${options.downSeconds} s`);
+    await sleep(options.downSeconds * 1000);
+    const restartedAt = Date.now();
+    await injector.restart(fault);
+    log(`${fault}: restarted in ${seconds(Date.now() - restartedAt)} s; waiting for recovery`);
+
+    const deadline = restartedAt + options.recoveryTimeoutSeconds * 1000;
+    while (Date.now() < deadline) {
+      const page = await reader.read(service.members[0] as string);
+      const whole = page !== 'unanswered' && page.status === 200 && !page.degraded;
+      // Plays accepted within the last second may still be on their way: that is freshness, not loss.
+      const stored =
+        whole && (await ledger.allStored(platform.cassandra, Date.now() - 1000).catch(() => false));
+      if (stored) {
+        recoverySeconds = seconds(Date.now() - restartedAt);
+        break;
+      }
+      await sleep(500);
+    }
+    log(`${fault}: ${recoverySeconds === null ? 'did not recover' : `recovered in ${recoverySeconds} s`}`);
+    await sleep(options.steadySeconds * 1000);
+  } finally {
+    // Whatever happened, the producers and readers stop before the next fault.
+    await Promise.all([http.stop(DRAIN_MS), kafka.stop(DRAIN_MS), rows.stop()]);
+  }
+  const tally = rows.tally;
   const odd = Object.entries(rows.answers).filter(([status]) => !status.startsWith('2'));
   if (odd.length > 0)
     log(`${fault}: rows answers other than 2xx: ${odd.map(([s, n]) => `${n}× ${s}`).join(', ')}`);

@@ -5,6 +5,7 @@ import { ValidationError } from '@marquee/domain';
 import { registerAlgorithmCommands } from './algorithm-commands';
 import { registerBenchCommands } from './bench-commands';
 import { registerCatalogCommands } from './catalog-commands';
+import { registerChaosCommands } from './chaos-commands';
 import { registerConfigCommands } from './config-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
 import { registerImportBench } from './bench-import-commands';
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
   registerEvalCommands(program);
   registerTokenCommands(program, config);
   registerConfigCommands(program);
+  registerChaosCommands(program, config);
   const bench = registerBenchCommands(program, config);
   registerOnlineBench(bench, config);
   registerOverloadBench(bench, config);

@@ -1,5 +1,12 @@
-import { Client, types } from 'cassandra-driver';
+import { Client, policies, types } from 'cassandra-driver';
 import type { MarqueeConfig } from '@marquee/config';
+
+/**
+ * How long the driver waits at most between attempts to reach a node it lost. The driver's default
+ * doubles the wait up to 10 minutes, so after an outage of a minute a process would go on failing
+ * every read and write for about another minute while Cassandra already answers.
+ */
+export const RECONNECT_MAX_DELAY_MS = 2000;
 
 /** A driver client bound to the keyspace (after migrations have created it). */
 export function createCassandraClient(config: MarqueeConfig['cassandra'], keyspace?: string): Client {
@@ -11,6 +18,13 @@ export function createCassandraClient(config: MarqueeConfig['cassandra'], keyspa
     socketOptions: { connectTimeout: 3000, readTimeout: 5000 },
     queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
     pooling: { warmup: true },
+    policies: {
+      reconnection: new policies.reconnection.ExponentialReconnectionPolicy(
+        250,
+        RECONNECT_MAX_DELAY_MS,
+        false,
+      ),
+    },
   });
 }
 

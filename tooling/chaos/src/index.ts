@@ -1,0 +1,4 @@
+export * from './chaos';
+export * from './faults';
+export * from './ledger';
+export * from './report';

@@ -210,9 +210,9 @@ export class AppSupervisor {
     this.log(`${spec.instance}: starting (pid ${String(child.pid)}, port ${spec.port}, log ${logFile})`);
     const deadline = Date.now() + 120_000;
     while (!(await httpOk(health))) {
-      if (child.exitCode !== null) {
+      if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
-          `${spec.instance} exited with ${child.exitCode}. Last lines of ${logFile}:\n${tailOf(logFile)}`,
+          `${spec.instance} exited with ${child.exitCode ?? child.signalCode}. Last lines of ${logFile}:\n${tailOf(logFile)}`,
         );
       }
       if (Date.now() > deadline)
@@ -224,12 +224,14 @@ export class AppSupervisor {
 
   /** Stops what this supervisor started: the proxy first, then the apps. */
   async stop(): Promise<void> {
-    const started = this.apps.filter((app) => app.child && app.child.exitCode === null);
+    // A child killed by a signal has no exit code but its signal code: it is gone too.
+    const running = (child?: ChildProcess) => !!child && child.exitCode === null && child.signalCode === null;
+    const started = this.apps.filter((app) => running(app.child));
     const proxy = started.filter((app) => app.spec.instance === 'online-proxy');
     const stopAll = (apps: RunningApp[]) =>
       Promise.all(
         apps.map(async ({ child }) => {
-          if (!child || child.exitCode !== null) return;
+          if (!child || !running(child)) return;
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

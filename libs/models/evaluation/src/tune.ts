@@ -141,8 +141,8 @@ export function atFraction(
 /**
  * Successive halving (Jamieson & Talwalkar 2016): every trial trains with 1 / eta^(rungs-1) of its
  * budget, the best 1 / eta go on to the next rung with eta times more, and the last rung trains the
- * survivors fully. The baseline always goes on, in one of the places kept: a slow starter (BPR at a
- * small learning rate) can rank low on a short budget, and the search must not end below it.
+ * survivors fully. The baseline always goes on, in one of the places kept: a slow starter (BPR at its
+ * defaults) can rank low on a short budget, and the search must not end below it.
  * Without a budget param every trial trains fully once. `score` returns the gate metric of params on
  * validation data (higher is better); ties keep the earlier trial.
  */

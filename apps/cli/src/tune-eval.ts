@@ -1,6 +1,9 @@
 import { tuneAndEvaluate, type AlgorithmSpec, type RatingsDataset } from '@marquee/evaluation';
 
-/** `marquee eval --tune`: each algorithm's best params by validation nDCG, then its test metrics. */
+/**
+ * `marquee eval --tune`: each algorithm's best params by validation nDCG (its defaults are one of the
+ * trials), then its test metrics.
+ */
 export async function runTunedEval(
   dataset: RatingsDataset,
   algorithms: AlgorithmSpec[],
@@ -26,7 +29,7 @@ export async function runTunedEval(
   for (const r of report.results) {
     console.log(
       `${r.algorithm.padEnd(12)} nDCG ${r.ndcg.toFixed(4)}  MAP ${r.map.toFixed(4)}  P ${r.precision.toFixed(4)}  R ${r.recall.toFixed(4)}` +
-        `  validation ${r.tuning.validation.toFixed(4)}  ${r.tuning.trials} trials ${r.tuning.seconds.toFixed(0)} s  ${JSON.stringify(r.params)}`,
+        `  validation ${r.tuning.validation.toFixed(4)}${r.tuning.baseline === undefined ? '' : ` (defaults ${r.tuning.baseline.toFixed(4)})`}  ${r.tuning.trials} trials ${r.tuning.seconds.toFixed(0)} s  ${JSON.stringify(r.params)}`,
     );
   }
 }

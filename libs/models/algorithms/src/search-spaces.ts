@@ -42,12 +42,18 @@ export const searchSpaces: Record<string, SearchSpace> = {
       shrinkage: { kind: 'log', min: 0.1, max: 1000 },
     },
   },
+  /**
+   * SGD from vectors of size 1 / factors learns slowly: on MovieLens 100k validation BPR at
+   * lr × epochs 0.3 ranks no better than popularity and at 1 still below the defaults' 3 (200 factors,
+   * 300 epochs, lr 0.01, λ 0.01). The ranges hold lr × epochs between 0.5 and 20 around the defaults,
+   * and the first rung of halving (a third of the epochs) still trains 33 or more.
+   */
   bpr: {
     ranges: {
-      factors: { kind: 'int', min: 16, max: 128, log: true },
-      learningRate: { kind: 'log', min: 0.0005, max: 0.02 },
-      regularization: { kind: 'log', min: 0.0001, max: 0.1 },
-      epochs: { kind: 'int', min: 10, max: 60 },
+      factors: { kind: 'int', min: 32, max: 256, log: true },
+      learningRate: { kind: 'log', min: 0.005, max: 0.05 },
+      regularization: { kind: 'log', min: 0.001, max: 0.1 },
+      epochs: { kind: 'int', min: 100, max: 400 },
     },
     budget: 'epochs',
   },

@@ -13,6 +13,7 @@ import { evaluationProtocolSchema } from './evaluate';
 import { stratifiedSplit } from './split';
 import {
   atFraction,
+  defaultParams,
   haltonPoints,
   planTrials,
   plannedTrials,
@@ -118,10 +119,70 @@ describe('successiveHalving', () => {
       [1, 1, 1, 1, 1],
     );
   });
+  it('carries the baseline to the full budget and never ends below it on validation', async () => {
+    // A slow starter: the baseline scores worst on short budgets and best fully trained, as BPR at
+    // its defaults does against fast learners that plateau low.
+    const baseline = { x: 1, iterations: 27 };
+    const score = async (p: Record<string, unknown>) =>
+      p['x'] === 1 ? ((p['iterations'] as number) >= 27 ? 10 : -10) : -Math.abs(Math.log(p['x'] as number));
+    const options = { trials: 18, seed: 3, rungs: 3, baseline };
+    const result = await successiveHalving(space, options, score);
+    assert.equal(result.trials.length, plannedTrials(space, options));
+    assert.deepEqual(result.trials[0]?.params, baseline);
+    assert.equal(result.trials[0]?.baseline, true);
+    const baselineRuns = result.trials.filter((t) => t.baseline).map((t) => [t.fraction, t.value]);
+    assert.deepEqual(baselineRuns, [
+      [1 / 9, -10],
+      [1 / 3, -10],
+      [1, 10],
+    ]);
+    assert.deepEqual(result.best.params, baseline);
+    assert.equal(result.best.fraction, 1);
+  });
+  it('keeps a drawn trial over the baseline when it scores higher fully trained', async () => {
+    const baseline = { x: 50, iterations: 27 };
+    const score = async (p: Record<string, unknown>) => -Math.abs(Math.log(p['x'] as number));
+    const result = await successiveHalving(space, { trials: 9, seed: 3, baseline }, score);
+    const last = result.trials.filter((t) => t.fraction === 1);
+    assert.ok(
+      last.some((t) => t.baseline),
+      'the baseline reaches the last rung',
+    );
+    assert.equal(result.trials.filter((t) => t.fraction < 1).length, 9);
+    assert.ok(!result.best.baseline && result.best.value > -Math.log(50));
+  });
+  it('trains the baseline once, first, without a budget param', async () => {
+    const baseline = { x: 3 };
+    const result = await successiveHalving(
+      { ranges: { x: space.ranges['x'] as ParamRange } },
+      { trials: 4, baseline },
+      async (p) => (p === baseline ? 1 : 0),
+    );
+    assert.equal(result.trials.length, 4);
+    assert.deepEqual(
+      result.trials.map((t) => t.baseline ?? false),
+      [true, false, false, false],
+    );
+    assert.equal(result.best.params, baseline);
+  });
   it('cuts only the budget param, never below 1', () => {
     assert.deepEqual(atFraction({ iterations: 30, x: 2 }, 'iterations', 1 / 9), { iterations: 3, x: 2 });
     assert.deepEqual(atFraction({ iterations: 2 }, 'iterations', 1 / 9), { iterations: 1 });
     assert.deepEqual(atFraction({ iterations: 2 }, undefined, 1 / 9), { iterations: 2 });
+  });
+});
+
+describe('defaultParams', () => {
+  it("are the schema's defaults for the space's keys, under the fixed params", () => {
+    const space = searchSpaceOf('bpr') as SearchSpace;
+    assert.deepEqual(defaultParams(getAlgorithm('bpr'), space), {
+      factors: 200,
+      learningRate: 0.01,
+      regularization: 0.01,
+      epochs: 300,
+    });
+    assert.equal(defaultParams(getAlgorithm('bpr'), space, { epochs: 50 })?.['epochs'], 50);
+    assert.equal(defaultParams(getAlgorithm('bpr'), space, { epochs: -1 }), undefined);
   });
 });
 
@@ -169,6 +230,8 @@ describe('tuneAndEvaluate', () => {
       assert.equal(r.tuning.metric, 'ndcg');
       assert.equal(r.tuning.trials, 4);
       assert.ok(r.ndcg >= 0 && r.ndcg <= 1 && r.tuning.validation >= 0);
+      // The defaults are one of the trials, so the search never ends below them on validation.
+      assert.ok(r.tuning.baseline !== undefined && r.tuning.validation >= r.tuning.baseline);
     }
     assert.equal((report.results[2]?.params as { binarize: boolean }).binarize, true);
     const again = await run();

@@ -39,6 +39,13 @@ export interface SearchOptions {
    * then full; deeper cuts rank ALS by 1–3 iterations, too few to tell good configurations apart).
    */
   rungs?: number;
+  /**
+   * The params the caller would train without searching (the algorithm's defaults, a registration's
+   * params): the first trial, carried to the full budget whatever it scores on early rungs, so the
+   * search never keeps a configuration worse on validation than not searching. It counts as one of
+   * `trials`.
+   */
+  baseline?: Record<string, unknown>;
 }
 
 /** One trained and scored configuration. */
@@ -49,6 +56,8 @@ export interface Trial {
   /** The gate metric on the validation split. */
   value: number;
   seconds: number;
+  /** Whether these are the baseline params of the search. */
+  baseline?: true;
 }
 
 export interface SearchResult {
@@ -85,10 +94,38 @@ function firstPrimes(count: number): number[] {
   return primes;
 }
 
-/** The params each trial starts from: quasi-random points of the space, mapped to params. */
-export function planTrials(space: SearchSpace, trials: number, seed: number): Record<string, unknown>[] {
+/**
+ * The params each trial starts from: `baseline` first when given, then quasi-random points of the
+ * space, mapped to params, `trials` in all.
+ */
+export function planTrials(
+  space: SearchSpace,
+  trials: number,
+  seed: number,
+  baseline?: Record<string, unknown>,
+): Record<string, unknown>[] {
   const dims = Object.keys(space.ranges).length;
-  return haltonPoints(trials, dims, seed).map((point) => pointParams(space, point));
+  const drawn = haltonPoints(baseline ? trials - 1 : trials, dims, seed).map((point) =>
+    pointParams(space, point),
+  );
+  return baseline ? [baseline, ...drawn] : drawn;
+}
+
+/**
+ * The params an algorithm trains with unless told otherwise, for the keys of `space`: its schema's
+ * defaults under the caller's `fixed` params; undefined when the schema has no defaults for them.
+ */
+export function defaultParams(
+  algorithm: AnyAlgorithm,
+  space: SearchSpace,
+  fixed: Record<string, unknown> = {},
+): Record<string, unknown> | undefined {
+  const parsed = algorithm.params.safeParse(fixed);
+  if (!parsed.success) return undefined;
+  const values = parsed.data as Record<string, unknown>;
+  const keys = Object.keys(space.ranges);
+  if (!keys.every((key) => values[key] !== undefined)) return undefined;
+  return Object.fromEntries(keys.map((key) => [key, values[key]]));
 }
 
 /** Params with the budget param cut to `fraction` of its value (at least 1). */
@@ -104,8 +141,10 @@ export function atFraction(
 /**
  * Successive halving (Jamieson & Talwalkar 2016): every trial trains with 1 / eta^(rungs-1) of its
  * budget, the best 1 / eta go on to the next rung with eta times more, and the last rung trains the
- * survivors fully. Without a budget param every trial trains fully once. `score` returns the gate
- * metric of params on validation data (higher is better); ties keep the earlier trial.
+ * survivors fully. The baseline always goes on, in one of the places kept: a slow starter (BPR at its
+ * defaults) can rank low on a short budget, and the search must not end below it.
+ * Without a budget param every trial trains fully once. `score` returns the gate metric of params on
+ * validation data (higher is better); ties keep the earlier trial.
  */
 export async function successiveHalving(
   space: SearchSpace,
@@ -118,7 +157,8 @@ export async function successiveHalving(
   if (!Number.isInteger(count) || count < 1)
     throw new RangeError(`trials must be a positive integer, got ${count}`);
   if (!(eta > 1)) throw new RangeError(`eta must be above 1, got ${eta}`);
-  let survivors = planTrials(space, count, options.seed ?? 42);
+  const baseline = options.baseline;
+  let survivors = planTrials(space, count, options.seed ?? 42, baseline);
   const trials: Trial[] = [];
   let best: Trial | undefined;
   for (let rung = 0; rung < rungs; rung++) {
@@ -127,13 +167,22 @@ export async function successiveHalving(
     for (const params of survivors) {
       const started = performance.now();
       const value = await score(atFraction(params, space.budget, fraction));
-      const trial = { params, fraction, value, seconds: round3((performance.now() - started) / 1000) };
+      const seconds = round3((performance.now() - started) / 1000);
+      const trial: Trial = {
+        params,
+        fraction,
+        value,
+        seconds,
+        ...(params === baseline ? { baseline: true } : {}),
+      };
       scored.push(trial);
       trials.push(trial);
     }
     const ranked = [...scored].sort((a, b) => b.value - a.value);
     best = ranked[0];
-    survivors = ranked.slice(0, Math.max(1, Math.ceil(scored.length / eta))).map((t) => t.params);
+    const keep = Math.max(1, Math.ceil(scored.length / eta));
+    const others = ranked.filter((t) => !t.baseline).map((t) => t.params);
+    survivors = baseline ? [baseline, ...others.slice(0, keep - 1)] : others.slice(0, keep);
   }
   return { best: best as Trial, trials };
 }
@@ -182,6 +231,8 @@ export interface TuningSummary {
   metric: TuneMetric;
   /** The best trial's metric on the validation split. */
   validation: number;
+  /** The baseline's (the defaults' under the fixed params) metric on the validation split, fully trained. */
+  baseline?: number;
   trials: number;
   seconds: number;
 }
@@ -191,7 +242,7 @@ export interface TunedEvaluationReport extends EvaluationReport {
   results: Array<EvaluationResult & { tuning: TuningSummary }>;
 }
 
-export interface TuneEvaluationOptions extends SearchOptions {
+export interface TuneEvaluationOptions extends Omit<SearchOptions, 'baseline'> {
   dataset: RatingsDataset;
   /** Algorithms to tune; explicit params are fixed and the space searches the rest. */
   algorithms: AlgorithmSpec[];
@@ -228,9 +279,10 @@ export async function tuneAndEvaluate(options: TuneEvaluationOptions): Promise<T
     let trial = 0;
     let best = -Infinity;
     const total = space ? plannedTrials(space, options) : 1;
+    const baseline = space ? defaultParams(algorithm, space, fixed) : undefined;
     const search = await successiveHalving(
       space ?? { ranges: {} },
-      space ? options : { trials: 1 },
+      space ? { ...options, ...(baseline ? { baseline } : {}) } : { trials: 1 },
       async (p) => {
         options.signal?.throwIfAborted();
         const params = parseOrThrow(
@@ -245,6 +297,7 @@ export async function tuneAndEvaluate(options: TuneEvaluationOptions): Promise<T
       },
     );
     const tuneSeconds = (performance.now() - started) / 1000;
+    const baselineTrial = search.trials.find((t) => t.baseline && t.fraction === 1);
     const params = parseOrThrow(
       algorithm.params,
       { ...search.best.params, ...fixed },
@@ -263,6 +316,7 @@ export async function tuneAndEvaluate(options: TuneEvaluationOptions): Promise<T
       tuning: {
         metric,
         validation: search.best.value,
+        ...(baselineTrial ? { baseline: baselineTrial.value } : {}),
         trials: search.trials.length,
         seconds: round3(tuneSeconds),
       },

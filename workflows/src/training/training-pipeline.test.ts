@@ -233,6 +233,32 @@ describe('training pipeline workflow (time-skipping test server, mocked activiti
     });
   });
 
+  it('carries the baseline to the full budget even when it ranks low on the short one, and keeps it when it wins', async () => {
+    // The baseline (x = 0) is a slow starter: last on a third of the budget, best on the whole of it.
+    const trials = Array.from({ length: 9 }, (_, x) => ({ x, iterations: 30 }));
+    const baseline = { x: 0, iterations: 30 };
+    const { activities, calls } = mockActivities({
+      planTuning: async () => ({ mode: 'search', metric: 'ndcg', trials, baseline, rungs: 2, eta: 3 }),
+      runTrial: async (input) => {
+        const x = input.params['x'] as number;
+        if (x === 0) return { value: input.fraction === 1 ? 2 : 0, seconds: 1 };
+        return { value: 1 - Math.abs(x - 5) / 10, seconds: 1 };
+      },
+    });
+    await run({ registration: 'als-64' }, activities);
+    const ran = calls.runTrial as Array<{ params: { x: number }; fraction: number }>;
+    assert.deepEqual(
+      ran
+        .filter((t) => t.fraction === 1)
+        .map((t) => t.params.x)
+        .sort(),
+      [0, 4, 5],
+      'the baseline and the best two others go on',
+    );
+    const [trained] = calls.trainModel as Array<{ tuning: { best: { x: number } } }>;
+    assert.equal(trained?.tuning.best.x, 0);
+  });
+
   it('reuses the last search when the plan says so: no trial runs, training gets the earlier choice', async () => {
     const tuning = { metric: 'ndcg', best: { factors: 128 }, validation: 0.3, reusedFrom: 'v1' };
     const { activities, calls } = mockActivities({ planTuning: async () => ({ mode: 'reuse', tuning }) });

@@ -114,10 +114,14 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
   }
 }
 
+const sameParams = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  JSON.stringify(a) === JSON.stringify(b);
+
 /**
  * Successive halving over the planned trials, one activity per trial, TRIALS_IN_FLIGHT at a time:
  * every trial trains with 1 / eta^(rungs-1) of its budget, the best 1 / eta go on with eta times
- * more, and the last rung trains fully; the best of the last rung is the choice.
+ * more (the baseline always among them), and the last rung trains fully; the best of the last rung
+ * is the choice.
  */
 async function search(
   registration: string,
@@ -142,7 +146,13 @@ async function search(
     trials.push(...scored);
     // Stable sort: ties keep the earlier trial.
     ranked = [...scored].sort((a, b) => b.value - a.value);
-    survivors = ranked.slice(0, Math.max(1, Math.ceil(scored.length / plan.eta))).map((t) => t.params);
+    const keep = Math.max(1, Math.ceil(scored.length / plan.eta));
+    const { baseline } = plan;
+    if (baseline) {
+      // The baseline goes on in one of the places kept: a slow starter ranks low on a short budget.
+      const others = ranked.map((t) => t.params).filter((p) => !sameParams(p, baseline));
+      survivors = [baseline, ...others.slice(0, keep - 1)];
+    } else survivors = ranked.slice(0, keep).map((t) => t.params);
   }
   const best = ranked[0] as TuningTrial;
   const seconds = trials.reduce((sum, t) => sum + t.seconds, 0);

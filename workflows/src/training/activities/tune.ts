@@ -1,5 +1,5 @@
 import { searchSpaceOf } from '@marquee/algorithms';
-import { atFraction, planTrials } from '@marquee/evaluation';
+import { atFraction, defaultParams, planTrials } from '@marquee/evaluation';
 import type { ModelTuning, ModelsRepository, RegistrationsRepository } from '@marquee/storage';
 import type { Logger } from '@marquee/observability';
 import { cancellation, heartbeat } from '../../activity-context';
@@ -18,8 +18,13 @@ export type TunePlan =
   | {
       mode: 'search';
       metric: string;
-      /** Each trial's params, drawn from the algorithm's search space. */
+      /** Each trial's params: the baseline first when there is one, then points of the search space. */
       trials: Array<Record<string, unknown>>;
+      /**
+       * The params the registration trains with unsearched: always carried to the last rung, so a
+       * search never ends below what it would have trained without searching.
+       */
+      baseline?: Record<string, unknown>;
       /** Rungs of successive halving: 2 when the space has a budget param (iterations, epochs), else 1. */
       rungs: number;
       eta: number;
@@ -68,10 +73,12 @@ export function tuneActivities(deps: TuneDeps, artifacts: Artifacts) {
         const { metric, best, validation } = model.tuning;
         return { mode: 'reuse', tuning: { metric, best, validation, reusedFrom: model.version } };
       }
+      const baseline = defaultParams(algorithmOf(registration.algorithm), space, registration.params);
       return {
         mode: 'search',
         metric: registration.gateMetric,
-        trials: planTrials(space, registration.tune.trials, registration.tune.seed),
+        trials: planTrials(space, registration.tune.trials, registration.tune.seed, baseline),
+        ...(baseline ? { baseline } : {}),
         rungs: space.budget ? 2 : 1,
         eta: ETA,
       };

@@ -166,11 +166,11 @@ export async function runPipelineBench(
     });
 
     await workers.add();
-    const first = await runPipeline(temporal.client, taskQueue, o);
+    const first = await runPipeline(temporal.client, taskQueue, shape.plays, o);
     let scoring: PipelineBenchResult['scoring'];
     if (o.workers === 2) {
       await workers.add();
-      const second = await runPipeline(temporal.client, taskQueue, o);
+      const second = await runPipeline(temporal.client, taskQueue, shape.plays, o);
       scoring = { oneWorkerSeconds: first.steps.score, twoWorkersSeconds: second.steps.score };
     }
     const workerPeaks = workers.peaks();
@@ -273,26 +273,20 @@ export function stepSeconds(run: RunSummary): PipelineSteps {
 async function runPipeline(
   client: Awaited<ReturnType<typeof connectTemporal>>['client'],
   taskQueue: string,
+  plays: number,
   o: PipelineBenchOptions,
 ): Promise<{ workflowId: string; result: TrainingPipelineResult; seconds: number; steps: PipelineSteps }> {
   const workflowId = `pipeline-bench-${Date.now()}`;
   const input: TrainingPipelineInput = { registration: REGISTRATION, k: o.k };
   const handle = await client.workflow.start(TRAINING_PIPELINE, { taskQueue, workflowId, args: [input] });
-  const steps = Object.keys(STEP_OF).length;
   const watch = setInterval(() => {
     describeRun(client, workflowId)
       .then((run) => {
-        const done = new Set(run.steps.filter((s) => s.status === 'completed').map((s) => s.activity));
-        const shards = run.steps.filter((s) => s.activity === 'scoreShard');
-        const running = run.steps.find((s) => s.status === 'running' || s.status === 'scheduled');
-        const label = running
-          ? `pipeline ${STEP_OF[running.activity] ?? running.activity}` +
-            (shards.length ? ` (${shards.filter((s) => s.status === 'completed').length} shards)` : '')
-          : 'pipeline';
-        o.onProgress?.(label, done.size, steps);
+        const progress = progressOfRun(run, plays);
+        if (progress) o.onProgress?.(`pipeline ${progress.step}`, progress.done, progress.total);
       })
       .catch(() => undefined);
-  }, 2000);
+  }, 1000);
   try {
     const result = (await handle.result()) as TrainingPipelineResult;
     const run = await describeRun(client, workflowId);
@@ -300,6 +294,28 @@ async function runPipeline(
   } finally {
     clearInterval(watch);
   }
+}
+
+/** The running step's progress from its heartbeat details (plays scanned, iterations, members, shards). */
+function progressOfRun(
+  run: RunSummary,
+  plays: number,
+): { step: string; done: number; total: number } | undefined {
+  const shards = run.steps.filter((s) => s.activity === 'scoreShard');
+  if (shards.length > 0 && shards.some((s) => s.status !== 'completed')) {
+    const done = shards.filter((s) => s.status === 'completed').length;
+    return { step: 'score (shards)', done, total: shards.length };
+  }
+  const running = run.steps.find((s) => s.status === 'running' || s.status === 'scheduled');
+  if (!running) return undefined;
+  const step = STEP_OF[running.activity] ?? running.activity;
+  const details = (running.progress ?? {}) as Record<string, unknown>;
+  const number = (key: string) => (typeof details[key] === 'number' ? (details[key] as number) : undefined);
+  const scanned = number('playsScanned');
+  if (scanned !== undefined) return { step, done: scanned, total: plays };
+  const done = number('done') ?? number('members');
+  const total = number('total') ?? number('of');
+  return done !== undefined && total !== undefined ? { step, done, total } : { step, done: 0, total: 1 };
 }
 
 function* progressOf<T>(items: Iterable<T>, total: number, report: (n: number) => void): Generator<T> {

@@ -24,11 +24,10 @@ export function snapshotActivities(deps: SnapshotDeps) {
       let to = 0;
       const builder = new SnapshotMatrixBuilder();
       const scanned = (playsScanned: number) => heartbeat({ step: 'snapshot', playsScanned });
-      for await (const play of deps.plays.scan(scanned)) {
-        const at = play.playedAt.getTime();
+      for await (const { memberId, itemId, at } of deps.plays.scanInteractions(scanned)) {
         from = Math.min(from, at);
         to = Math.max(to, at);
-        builder.add(play.memberId, play.itemId, at);
+        builder.add(memberId, itemId, at);
       }
       if (builder.plays === 0) {
         throw nonRetryable(

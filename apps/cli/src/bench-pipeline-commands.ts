@@ -74,6 +74,7 @@ export function registerPipelineBench(bench: Command, config: () => MarqueeConfi
     )
     .option('--k <n>', 'list length per member', wholeNumber('--k', 1, 1000), DEFAULT_PIPELINE_BENCH.k)
     .option('--keep', 'keep the bench keyspace afterwards')
+    .option('--profile-dir <dir>', 'workers write V8 CPU profiles (node --cpu-prof) into this directory')
     .option('--json', 'print one JSON object')
     .action(
       async (opts: {
@@ -85,6 +86,7 @@ export function registerPipelineBench(bench: Command, config: () => MarqueeConfi
         iterations: number;
         k: number;
         keep?: boolean;
+        profileDir?: string;
         json?: boolean;
       }) => {
         const bars = new ProgressBars();

@@ -38,6 +38,8 @@ export interface PipelineBenchOptions {
   k: number;
   /** Keeps the bench keyspace afterwards (to look at the published lists). */
   keep?: boolean;
+  /** Workers write CPU profiles (node --cpu-prof) here. */
+  profileDir?: string;
   /** A long phase's progress: rows (or steps) done of total. */
   onProgress?: (phase: string, done: number, total: number) => void;
   log: Log;
@@ -118,7 +120,11 @@ export async function runPipelineBench(
   await drop();
   const client = await connectCassandra(benchConfig, logger);
   const cache = openCache(benchConfig, logger, 1000);
-  const workers = new BenchWorkers(config, { MARQUEE_KEYSPACE: keyspace, MARQUEE_TASK_QUEUE: taskQueue });
+  const workers = new BenchWorkers(
+    config,
+    { MARQUEE_KEYSPACE: keyspace, MARQUEE_TASK_QUEUE: taskQueue },
+    o.profileDir,
+  );
   const temporal = await connectTemporal(config);
   try {
     o.log(`bench: generating ${shape.plays} plays of ${shape.members} members × ${shape.items} titles`);

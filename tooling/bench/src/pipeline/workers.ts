@@ -55,6 +55,8 @@ export class BenchWorkers {
   constructor(
     private readonly config: MarqueeConfig,
     private readonly env: Record<string, string>,
+    /** Where workers write V8 CPU profiles (node --cpu-prof), when asked. */
+    private readonly profileDir?: string,
   ) {}
 
   /** Starts one more worker and waits until it is ready. */
@@ -64,7 +66,8 @@ export class BenchWorkers {
     const { logFile } = stackPaths(this.config.stateDir, name);
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const out = fs.openSync(logFile, 'a');
-    const child = spawn(process.execPath, [path.join(distDir(), 'apps/offline/src/main.js')], {
+    const flags = this.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`] : [];
+    const child = spawn(process.execPath, [...flags, path.join(distDir(), 'apps/offline/src/main.js')], {
       env: { ...process.env, ...this.env, MARQUEE_OFFLINE_PORT: String(port) },
       stdio: ['ignore', out, out],
     });

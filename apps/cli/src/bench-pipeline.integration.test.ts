@@ -15,8 +15,11 @@ describe('marquee bench pipeline (real Cassandra, Temporal and a worker of its o
 
   after(async () => {
     const admin = createCassandraClient(config.cassandra);
-    await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-    await admin.shutdown();
+    try {
+      await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { readTimeout: 120_000 });
+    } finally {
+      await admin.shutdown();
+    }
   });
 
   it('prints one JSON object with every step, the floors, and scored lists published for every member', async () => {

@@ -92,6 +92,9 @@ export interface PipelineBenchResult {
 
 const REGISTRATION = 'bench-als';
 
+/** Dropping a keyspace of millions of rows takes Cassandra longer than a query's usual timeout. */
+const SCHEMA_CHANGE = { readTimeout: 120_000 };
+
 /**
  * `marquee bench pipeline`: a history of ML-20M's shape imported with the bulk path, then the ALS
  * training pipeline end to end through Temporal on worker processes of its own, beside the floors on
@@ -107,7 +110,8 @@ export async function runPipelineBench(
   const rawKeyspace = `${config.cassandra.keyspace}_pipeline_raw`.slice(0, 48);
   const benchConfig: MarqueeConfig = { ...config, cassandra: { ...config.cassandra, keyspace } };
   const rawConfig: MarqueeConfig = { ...config, cassandra: { ...config.cassandra, keyspace: rawKeyspace } };
-  const taskQueue = `${config.temporal.taskQueue}-pipeline-bench`;
+  // A queue of the bench keyspace's own: no other worker (the platform's, another bench's) takes its tasks.
+  const taskQueue = `${config.temporal.taskQueue}-${keyspace}`;
   const threads = os.availableParallelism();
   const shape = ml20mShape(o.plays, o.members, o.items);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'marquee-pipeline-bench-'));
@@ -115,7 +119,7 @@ export async function runPipelineBench(
   const admin = createCassandraClient(config.cassandra);
   const drop = async () => {
     for (const ks of o.keep ? [rawKeyspace] : [keyspace, rawKeyspace])
-      await admin.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => undefined);
+      await admin.execute(`DROP KEYSPACE IF EXISTS ${ks}`, [], SCHEMA_CHANGE).catch(() => undefined);
   };
   await drop();
   const client = await connectCassandra(benchConfig, logger);
@@ -153,7 +157,7 @@ export async function runPipelineBench(
     await rawWrite(raw, playsOf(history), (n) => o.onProgress?.('raw write', n, shape.plays));
     const rawWriteSeconds = (performance.now() - rawStarted) / 1000;
     await raw.shutdown();
-    await admin.execute(`DROP KEYSPACE IF EXISTS ${rawKeyspace}`);
+    await admin.execute(`DROP KEYSPACE IF EXISTS ${rawKeyspace}`, [], SCHEMA_CHANGE);
 
     const params = alsParams.parse({ factors: o.factors, iterations: o.iterations, threads });
     const now = new Date();

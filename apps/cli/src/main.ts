@@ -9,6 +9,7 @@ import { registerChaosCommands } from './chaos-commands';
 import { registerConfigCommands } from './config-commands';
 import { registerFreshnessBench } from './bench-freshness-commands';
 import { registerImportBench } from './bench-import-commands';
+import { registerPipelineBench } from './bench-pipeline-commands';
 import { registerOnlineBench, registerOverloadBench } from './bench-online-commands';
 import { registerDemoCommands } from './demo-commands';
 import { registerEvalCommands } from './eval-commands';
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
   registerOverloadBench(bench, config);
   registerFreshnessBench(bench, config);
   registerImportBench(bench, config);
+  registerPipelineBench(bench, config);
   await program.parseAsync(argv);
 }
 

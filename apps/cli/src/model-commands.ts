@@ -161,7 +161,8 @@ export function registerModelCommands(program: Command, config: () => MarqueeCon
         for (const s of run.steps) {
           const took = s.durationMs !== undefined ? `${(s.durationMs / 1000).toFixed(2)} s` : '';
           console.log(
-            `  ${s.activity.padEnd(22)} ${s.status.padEnd(10)} attempt ${s.attempt}  ${took}${s.failure ? `  ${s.failure}` : ''}`,
+            `  ${s.activity.padEnd(22)} ${s.status.padEnd(10)} attempt ${s.attempt}  ${took}${s.failure ? `  ${s.failure}` : ''}` +
+              (s.progress !== undefined ? `  ${JSON.stringify(s.progress)}` : ''),
           );
         }
         if (run.failure) console.log(`  failure: ${run.failure}`);

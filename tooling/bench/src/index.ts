@@ -3,3 +3,4 @@ export * from './online';
 export * from './freshness';
 export * from './percentiles';
 export * from './import';
+export * from './pipeline';

@@ -10,6 +10,8 @@ export interface HoldoutEvaluator {
     train: InteractionMatrix,
     test: InteractionMatrix,
     k: number,
+    /** Called as members of the holdout are scored. */
+    onProgress?: (members: number, of: number) => void,
   ): Record<string, number>;
 }
 
@@ -60,6 +62,7 @@ export const holdoutEvaluator: HoldoutEvaluator = {
     train: InteractionMatrix,
     test: InteractionMatrix,
     k: number,
+    onProgress?: (members: number, of: number) => void,
   ) {
     const truth: Array<Set<number> | undefined> = [];
     const members: number[] = [];
@@ -79,6 +82,7 @@ export const holdoutEvaluator: HoldoutEvaluator = {
         const end = row.indexOf(-1);
         predicted[u] = end < 0 ? row : row.subarray(0, end);
       });
+      onProgress?.(Math.min(i + 1024, members.length), members.length);
     }
     const metrics = rankingMetrics(predicted, truth, k);
     return {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 
 export interface StepSummary {
   activity: string;
@@ -9,6 +10,8 @@ export interface StepSummary {
   closedAt?: string;
   durationMs?: number;
   failure?: string;
+  /** A running step's last heartbeat details (its progress). */
+  progress?: unknown;
 }
 
 export interface RunSummary {
@@ -124,6 +127,11 @@ export async function describeRun(client: Client, workflowId: string, runId?: st
   const description = await handle.describe();
   const history = await handle.fetchHistory();
   const { steps, failure } = summarizeSteps((history.events ?? []) as HistoryEvent[]);
+  for (const pending of description.raw.pendingActivities ?? []) {
+    const payload = pending.heartbeatDetails?.payloads?.[0];
+    const step = steps.find((s) => s.activityId === pending.activityId && s.status !== 'completed');
+    if (step && payload) step.progress = defaultPayloadConverter.fromPayload(payload);
+  }
   return {
     workflowId,
     runId: description.runId,

@@ -74,7 +74,8 @@ function* benchPlays(options: ImportBenchOptions, memberPrefix: string): Generat
   }
 }
 
-async function writePlaysFile(file: string, plays: Iterable<Play>): Promise<void> {
+/** Writes plays as JSON Lines, as `marquee import plays` reads them. */
+export async function writePlaysFile(file: string, plays: Iterable<Play>): Promise<void> {
   const out = createWriteStream(file);
   for (const play of plays) if (!out.write(JSON.stringify(play) + '\n')) await once(out, 'drain');
   out.end();
@@ -86,7 +87,11 @@ async function writePlaysFile(file: string, plays: Iterable<Play>): Promise<void
  * the Continue watching row of each title's last play when unfinished), as unlogged batches per
  * member through the driver, with no parsing, validation or reads.
  */
-async function rawWrite(client: Client, plays: Iterable<Play>): Promise<void> {
+export async function rawWrite(
+  client: Client,
+  plays: Iterable<Play>,
+  onProgress?: (rows: number) => void,
+): Promise<void> {
   const history =
     'INSERT INTO plays_by_member (member_id, played_at, event_id, item_id, device, position_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
   const continueWatching =
@@ -140,17 +145,21 @@ async function rawWrite(client: Client, plays: Iterable<Play>): Promise<void> {
     );
   };
   let pending = 0;
+  let rows = 0;
   for (const play of plays) {
     const own = byMember.get(play.userId);
     if (own) own.push(play);
     else byMember.set(play.userId, [play]);
     // The import's chunk size, so both group the same plays per member into batches.
+    rows++;
     if (++pending === DEFAULT_CHUNK_LINES) {
       await flush();
       pending = 0;
+      onProgress?.(rows);
     }
   }
   await flush();
+  onProgress?.(rows);
 }
 
 /**

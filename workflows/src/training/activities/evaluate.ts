@@ -24,7 +24,9 @@ export function evaluateActivities(deps: EvaluateDeps, artifacts: Artifacts) {
       const model = await artifacts.model(algorithm, input.trained.artifact);
       heartbeat({ step: 'evaluate' });
       const metrics = {
-        ...deps.evaluator.measure(algorithm, model, train, test, input.k),
+        ...deps.evaluator.measure(algorithm, model, train, test, input.k, (members, of) =>
+          heartbeat({ step: 'evaluate', members, of }),
+        ),
         trainSeconds: input.trained.trainSeconds,
       };
       await deps.models.update(input.trained.registration, input.trained.version, {

@@ -1,7 +1,8 @@
-import { buildMatrix, packMatrix, type DataWindow } from '@marquee/algorithms';
+import { packMatrix, type DataWindow } from '@marquee/algorithms';
 import type { BlobStore, PlaysRepository } from '@marquee/storage';
 import type { Logger } from '@marquee/observability';
 import { heartbeat, nonRetryable } from '../../activity-context';
+import { SnapshotMatrixBuilder } from '../snapshot-matrix';
 import type { SnapshotRef } from './refs';
 
 const SNAPSHOT_TTL_SECONDS = 14 * 24 * 3600;
@@ -14,24 +15,28 @@ export interface SnapshotDeps {
 
 export function snapshotActivities(deps: SnapshotDeps) {
   return {
-    /** Reads every stored play into a member × title matrix (play counts, latest time) and stores it. */
+    /**
+     * Reads every stored play, page by page, into a member × title matrix (play counts, latest time)
+     * and stores it as a chunked blob.
+     */
     async snapshotInteractions(input: { workflowId: string }): Promise<SnapshotRef> {
       let from = Number.POSITIVE_INFINITY;
       let to = 0;
-      const interactions: Array<{ userId: string; itemId: string; at: number }> = [];
-      for await (const play of deps.plays.scan((count) => heartbeat({ playsScanned: count }))) {
-        const at = play.playedAt.getTime();
+      const builder = new SnapshotMatrixBuilder();
+      const scanned = (playsScanned: number) => heartbeat({ step: 'snapshot', playsScanned });
+      for await (const { memberId, itemId, at } of deps.plays.scanInteractions(scanned)) {
         from = Math.min(from, at);
         to = Math.max(to, at);
-        interactions.push({ userId: play.memberId, itemId: play.itemId, at });
+        builder.add(memberId, itemId, at);
       }
-      if (interactions.length === 0) {
+      if (builder.plays === 0) {
         throw nonRetryable(
           'EmptyDataset',
           'the snapshot is empty: no plays are stored yet, so there is nothing to train on',
         );
       }
-      const matrix = buildMatrix(interactions);
+      heartbeat({ step: 'snapshot', playsScanned: builder.plays, building: 'matrix' });
+      const matrix = builder.build();
       const window: DataWindow = {
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),

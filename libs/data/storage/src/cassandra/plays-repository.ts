@@ -88,6 +88,31 @@ export class PlaysRepository {
    * Streams every stored play (the offline snapshot), page by page, so memory stays bounded.
    * Calls `onProgress` with the running count for heartbeats.
    */
+  /**
+   * Every stored play's member, title and time, page by page: the three columns a training snapshot
+   * needs, without building a full play per row.
+   */
+  async *scanInteractions(
+    onProgress?: (count: number) => void,
+  ): AsyncGenerator<{ memberId: string; itemId: string; at: number }> {
+    let count = 0;
+    for await (const row of rowStream(
+      this.client,
+      'SELECT member_id, item_id, played_at FROM plays_by_member',
+      [],
+      { prepare: true, fetchSize: 5000 },
+    )) {
+      count += 1;
+      if (onProgress && count % 5000 === 0) onProgress(count);
+      yield {
+        memberId: row['member_id'] as string,
+        itemId: row['item_id'] as string,
+        at: (row['played_at'] as Date).getTime(),
+      };
+    }
+    onProgress?.(count);
+  }
+
   async *scan(onProgress?: (count: number) => void): AsyncGenerator<StoredPlay> {
     let count = 0;
     for await (const row of rowStream(this.client, 'SELECT * FROM plays_by_member', [], {

@@ -1,0 +1,3 @@
+export * from './history-shape';
+export * from './pipeline-bench';
+export * from './workers';

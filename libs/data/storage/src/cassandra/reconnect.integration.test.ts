@@ -31,8 +31,13 @@ class Outage {
   }
 
   async close(): Promise<void> {
+    // Stop accepting first, then cut what is open: a connection accepted between the two would
+    // keep the server's close waiting for good.
+    const server = this.server;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closed;
   }
 }
 

@@ -42,12 +42,27 @@ export function registerDemoCommands(program: Command, config: () => MarqueeConf
     .option('--json', 'print one JSON object')
     .action(async (opts: { seed: number; members: number; json?: boolean }) => {
       const log = opts.json ? () => undefined : (line: string) => console.log(line);
-      const summary = await runDemo(
-        config(),
-        createLogger('demo', 'warn', true),
-        { ...DEFAULT_DEMO, ...opts },
-        log,
-      );
+      const c = config();
+      const apps = new AppSupervisor(c, log);
+      // An interrupted demo (Ctrl-C, a caller's timeout) stops the apps it started: left running,
+      // they would answer the next demo's health checks while following another run's topics and
+      // task queue, so that demo's plays and workflow would never reach them.
+      const interrupted = (signal: NodeJS.Signals) =>
+        void apps.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
+      let summary: DemoSummary;
+      try {
+        summary = await runDemo(
+          c,
+          createLogger('demo', 'warn', true),
+          { ...DEFAULT_DEMO, ...opts },
+          log,
+          apps,
+        );
+      } finally {
+        await apps.stop();
+      }
       if (opts.json) console.log(JSON.stringify(summary));
       else printSummary(summary);
     });

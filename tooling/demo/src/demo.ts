@@ -18,6 +18,7 @@ import {
   type DefaultAlgorithmsDeps,
 } from './default-algorithms';
 import { featureTitle } from './featured';
+import { describePlacement, placementOf, reflected } from './live-play';
 
 export interface DemoOptions {
   seed: number;
@@ -235,20 +236,16 @@ export async function runDemo(
     let reflectedInMs = -1;
     while (Date.now() - posted < 30_000) {
       rows = await fetchRows(api, member, token);
-      const inContinue = rows
-        .find((row) => row.id === 'continue-watching')
-        ?.items.some((i) => i.itemId === live.itemId);
-      const elsewhere = rows
-        .filter((row) => row.id !== 'continue-watching')
-        .some((row) => row.items.some((i) => i.itemId === live.itemId));
-      if (inContinue && !elsewhere) {
+      if (reflected(placementOf(rows, live.itemId))) {
         reflectedInMs = Date.now() - posted;
         break;
       }
       await sleep(20);
     }
     if (reflectedInMs < 0)
-      throw new Error(`the live play of ${live.itemId} did not reach ${member}'s rows within 30s`);
+      throw new Error(
+        `the live play of ${live.itemId} did not reach ${member}'s rows within 30s: ${describePlacement(rows, live.itemId)}`,
+      );
 
     return {
       workflowId,

@@ -20,7 +20,7 @@ describe('two offline workers on one task queue (real Temporal, Cassandra, Kafka
   let connection: Connection;
   const workers: AppProcess[] = [];
   const registration = uniqueId('pop-wk-').toLowerCase().slice(0, 30);
-  const members = 1000;
+  const members = 2000;
 
   before(async () => {
     const base = testConfig('marquee-test-offline-replicas');
@@ -62,7 +62,8 @@ describe('two offline workers on one task queue (real Temporal, Cassandra, Kafka
             MARQUEE_KEYSPACE: config.cassandra.keyspace,
             MARQUEE_OFFLINE_PORT: String(port),
           },
-          healthUrl: `http://${config.host}:${port}/health`,
+          // Ready once its worker is RUNNING (polling), so both are there when the shards are scheduled.
+          healthUrl: `http://${config.host}:${port}/ready`,
           logFile: path.join(os.tmpdir(), `offline-replica-${index + 1}-${process.pid}.log`),
         });
       }),

@@ -1,12 +1,5 @@
 import type { MarqueeConfig } from '@marquee/config';
-import {
-  AppSupervisor,
-  LocalStack,
-  isAlive,
-  runningPid,
-  stackPaths,
-  type ServerName,
-} from '@marquee/stack';
+import { AppSupervisor, LocalStack, isAlive, runningPid, stackPaths, type ServerName } from '@marquee/stack';
 
 /** Every process the fault matrix kills: the four servers and the three apps. */
 export const SERVER_FAULTS = ['memcached', 'temporal', 'kafka', 'cassandra'] as const;

@@ -15,11 +15,24 @@ export interface SheddingEvidence {
 
 const SAMPLE_MS = 500;
 
-/** The value of a Prometheus text-format sample, `name{labels} value`, or 0 when it is absent. */
-export function metricValue(text: string, name: string, labels = ''): number {
-  const prefix = labels ? `${name}{${labels}} ` : `${name} `;
-  const line = text.split('\n').find((l) => l.startsWith(prefix));
-  return line ? Number(line.slice(prefix.length)) || 0 : 0;
+/**
+ * The sum of a metric's samples in Prometheus text format whose labels include `labels` (other
+ * labels, such as the process's default `app`, may be there too in any order); 0 when none is.
+ */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const present = new Map(
+      [...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [
+        m[1],
+        m[2],
+      ]),
+    );
+    if (Object.entries(labels).every(([k, v]) => present.get(k) === v)) sum += Number(match[3]) || 0;
+  }
+  return sum;
 }
 
 /**
@@ -66,8 +79,8 @@ export class SheddingWatch {
           return;
         }
         const now = {
-          lag: metricValue(text, 'marquee_online_shed_total', 'reason="lag"'),
-          inFlight: metricValue(text, 'marquee_online_shed_total', 'reason="in_flight"'),
+          lag: metricValue(text, 'marquee_online_shed_total', { reason: 'lag' }),
+          inFlight: metricValue(text, 'marquee_online_shed_total', { reason: 'in_flight' }),
         };
         const before = this.last.get(url);
         // A restarted process counts from 0 again: all it counted since is new.

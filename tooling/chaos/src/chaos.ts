@@ -282,6 +282,7 @@ async function runFault(
     log(`${fault}: rows answers other than 2xx: ${odd.map(([s, n]) => `${n}× ${s}`).join(', ')}`);
   await waitStored(platform, ledger, STORE_MS, '');
   const count = await ledger.count(platform.cassandra);
+  if (count.lostIds.length > 0) log(`${fault}: lost plays (member/event id): ${count.lostIds.join(', ')}`);
   const training = await trainingOutcome(config, workflowId, options.trainingTimeoutSeconds * 1000);
   if (training.completed !== 1)
     log(`${fault}: training ${workflowId} ended ${training.statuses.join(', ') || 'unseen'}`);

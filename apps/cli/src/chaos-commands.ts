@@ -3,6 +3,8 @@ import type { MarqueeConfig } from '@marquee/config';
 import { DEFAULT_CHAOS, DEFAULT_FAULTS, FAULTS, formatTable, runChaos, type FaultName } from '@marquee/chaos';
 import { createLogger } from '@marquee/observability';
 import { positiveInt, serverList } from './options';
+import { replicasOption } from './stack-commands';
+import { formatReplicas, type Replicas } from '@marquee/stack';
 
 /** `marquee chaos`: the fault matrix, one SIGKILL at a time, under steady load. */
 export function registerChaosCommands(program: Command, config: () => MarqueeConfig): void {
@@ -32,9 +34,21 @@ export function registerChaosCommands(program: Command, config: () => MarqueeCon
       positiveInt(600),
       DEFAULT_CHAOS.steadySeconds,
     )
+    .option(
+      '--replicas <tiers>',
+      `app processes per tier, online behind the round-robin proxy; an app fault kills one of them (${formatReplicas(DEFAULT_CHAOS.replicas)})`,
+      replicasOption(config),
+      DEFAULT_CHAOS.replicas,
+    )
     .option('--json', 'print one JSON object')
     .action(
-      async (opts: { faults: FaultName[]; downSeconds: number; steadySeconds: number; json?: boolean }) => {
+      async (opts: {
+        faults: FaultName[];
+        downSeconds: number;
+        steadySeconds: number;
+        replicas: Replicas;
+        json?: boolean;
+      }) => {
         // Progress goes to stderr so that --json leaves stdout to the result alone.
         const report = await runChaos(
           config(),
@@ -42,6 +56,7 @@ export function registerChaosCommands(program: Command, config: () => MarqueeCon
           {
             ...DEFAULT_CHAOS,
             faults: opts.faults,
+            replicas: opts.replicas,
             downSeconds: opts.downSeconds,
             steadySeconds: opts.steadySeconds,
           },

@@ -2,7 +2,7 @@ import { mintToken } from '@marquee/auth';
 import type { MarqueeConfig } from '@marquee/config';
 import { publishPlays } from '@marquee/kafka';
 import type { Logger } from '@marquee/observability';
-import { AppSupervisor, LocalStack } from '@marquee/stack';
+import { AppSupervisor, LocalStack, appSpecs, type Replicas } from '@marquee/stack';
 import { generateDataset } from '@marquee/synthetic';
 import { connectPlatform, type Platform } from '@marquee/testkit';
 import { FaultInjector, type FaultName } from './faults';
@@ -10,10 +10,13 @@ import { AcceptedPlays } from './ledger';
 import { PlayLoad, httpSender, kafkaSender } from './play-load';
 import { missedTargets, chaosReport, type ChaosReport, type FaultResult } from './report';
 import { PageReader, RowsLoad } from './rows-load';
+import { SheddingWatch } from './shedding';
 import { runPopularity, startTraining, trainingOutcome } from './training-run';
 
 export interface ChaosOptions {
   faults: FaultName[];
+  /** App processes per tier (online behind the proxy); an app fault kills one of them. */
+  replicas: Replicas;
   /** How long each killed process stays down before it is started again. */
   downSeconds: number;
   /** Steady load before each kill and after each recovery. */
@@ -30,6 +33,7 @@ export interface ChaosOptions {
 }
 
 export const DEFAULT_CHAOS: Omit<ChaosOptions, 'faults'> = {
+  replicas: { online: 2, nearline: 2, worker: 2, memcached: 1 },
   downSeconds: 10,
   steadySeconds: 5,
   playsPerSecond: 50,
@@ -150,9 +154,9 @@ export async function runChaos(
   options: ChaosOptions,
   log: (line: string) => void,
 ): Promise<ChaosReport> {
-  await new LocalStack(config, log).up();
+  await new LocalStack(config, log, options.replicas.memcached).up();
   const platform = await connectPlatform(config, logger);
-  const apps = new AppSupervisor(config, log);
+  const apps = new AppSupervisor(config, log, { replicas: options.replicas });
   try {
     await apps.start();
     const injector = new FaultInjector(config, apps, log);
@@ -188,6 +192,8 @@ export async function runChaos(
         `${fault}: ${result.playsAccepted} plays accepted, ${result.playsStored} stored, ${result.lost} lost, ` +
           `${result.duplicates} duplicates; rows ${result.rows2xx} 2xx (${result.rowsDegraded} degraded), ` +
           `${result.rows5xx} 5xx, ${result.unanswered} unanswered; training completed ${result.workflowsCompleted}×; ` +
+          `online shed ${result.shedLag} on lag, ${result.shedInFlight} on in-flight (lag up to ${result.maxLagMs} ms, ` +
+          `load average up to ${result.maxLoadAverage} on ${result.cpus} cores); ` +
           `recovered in ${result.recoverySeconds ?? '—'} s${result.missed.length ? ` — MISSED: ${result.missed.join(', ')}` : ''}`,
       );
       results.push(result);
@@ -227,7 +233,12 @@ async function runFault(
   const reader = new PageReader(api, config.auth.secret, options.rowsDeadlineMs);
   const rows = new RowsLoad(reader, service.members, options.rowsPerSecond);
   const workflowId = `${prefix}-training`;
+  const onlineUrls = appSpecs(config, options.replicas)
+    .filter((spec) => spec.name === 'online')
+    .map((spec) => `http://${config.host}:${spec.port}`);
+  const shedding = new SheddingWatch(onlineUrls);
 
+  shedding.start();
   http.start();
   kafka.start();
   rows.start();
@@ -237,8 +248,9 @@ async function runFault(
     log(`${fault}: steady load, training ${workflowId} in flight`);
     await sleep(options.steadySeconds * 1000);
 
+    const victim = injector.victim(fault);
     await injector.kill(fault);
-    log(`${fault}: killed (SIGKILL), down for ${options.downSeconds} s`);
+    log(`${fault}: ${victim} killed (SIGKILL), down for ${options.downSeconds} s`);
     await sleep(options.downSeconds * 1000);
     const restartedAt = Date.now();
     await injector.restart(fault);
@@ -263,12 +275,14 @@ async function runFault(
     // Whatever happened, the producers and readers stop before the next fault.
     await Promise.all([http.stop(DRAIN_MS), kafka.stop(DRAIN_MS), rows.stop()]);
   }
+  const evidence = await shedding.stop();
   const tally = rows.tally;
   const odd = Object.entries(rows.answers).filter(([status]) => !status.startsWith('2'));
   if (odd.length > 0)
     log(`${fault}: rows answers other than 2xx: ${odd.map(([s, n]) => `${n}× ${s}`).join(', ')}`);
   await waitStored(platform, ledger, STORE_MS, '');
   const count = await ledger.count(platform.cassandra);
+  if (count.lostIds.length > 0) log(`${fault}: lost plays (member/event id): ${count.lostIds.join(', ')}`);
   const training = await trainingOutcome(config, workflowId, options.trainingTimeoutSeconds * 1000);
   if (training.completed !== 1)
     log(`${fault}: training ${workflowId} ended ${training.statuses.join(', ') || 'unseen'}`);
@@ -283,6 +297,7 @@ async function runFault(
     workflowsCompleted: training.completed,
     workflowsDuplicated: training.duplicated,
     recoverySeconds,
+    ...evidence,
   };
   return { ...result, missed: missedTargets(result) };
 }

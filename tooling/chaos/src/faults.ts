@@ -1,13 +1,5 @@
 import type { MarqueeConfig } from '@marquee/config';
-import {
-  AppSupervisor,
-  LocalStack,
-  isAlive,
-  runningPid,
-  stackPaths,
-  type AppName,
-  type ServerName,
-} from '@marquee/stack';
+import { AppSupervisor, LocalStack, isAlive, runningPid, stackPaths, type ServerName } from '@marquee/stack';
 
 /** Every process the fault matrix kills: the four servers and the three apps. */
 export const SERVER_FAULTS = ['memcached', 'temporal', 'kafka', 'cassandra'] as const;
@@ -55,10 +47,13 @@ async function waitGone(pid: number, what: string): Promise<void> {
 /**
  * Kills one process of the stack with SIGKILL and starts it again through the stack code: servers by
  * the pid files of the state directory and `LocalStack.up`, apps by the children of the supervisor
- * that started them. Only what this stack started can be killed, so a run never reaches servers
+ * that started them (one replica of a tier of several, as a machine of a fleet dies). Only what this stack started can be killed, so a run never reaches servers
  * of another state directory.
  */
 export class FaultInjector {
+  /** The instance each app fault killed, to start that one again. */
+  private readonly killed = new Map<FaultName, string>();
+
   constructor(
     private readonly config: MarqueeConfig,
     private readonly apps: AppSupervisor,
@@ -74,7 +69,7 @@ export class FaultInjector {
           ? []
           : [`${fault}: not started by the stack of ${this.config.stateDir} (no live pid in ${pidFile})`];
       }
-      return this.appChild(fault)
+      return this.appProcess(fault)
         ? []
         : [`${fault}: already running on its port, not started by this run, so it cannot be killed`];
     });
@@ -88,24 +83,38 @@ export class FaultInjector {
       await waitGone(pid, fault);
       return;
     }
-    const child = this.appChild(fault);
-    if (!child?.pid) throw new Error(`${fault} was not started by this run`);
+    const app = this.appProcess(fault);
+    const child = app?.child;
+    if (!app || !child?.pid) throw new Error(`${fault} was not started by this run`);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
+    this.killed.set(fault, app.spec.instance);
     // The supervisor forgets the dead child, so stopping it later does not wait on its exit.
-    const index = this.apps.apps.findIndex((app) => app.child === child);
+    const index = this.apps.apps.indexOf(app);
     if (index >= 0) this.apps.apps.splice(index, 1);
+  }
+
+  /** The process a fault kills: the server, or the app's first replica (the others keep serving). */
+  victim(fault: FaultName): string {
+    return isServer(fault) ? fault : (this.appProcess(fault)?.spec.instance ?? fault);
   }
 
   /** Starts the killed process again and resolves once it answers its health check. */
   async restart(fault: FaultName): Promise<void> {
     if (isServer(fault)) await new LocalStack(this.config, this.log).up([fault]);
-    else await this.apps.start([fault as AppName]);
+    else await this.apps.startInstance(this.killed.get(fault) ?? fault);
   }
 
-  private appChild(name: FaultName) {
-    const app = this.apps.apps.find((a) => a.spec.name === name && a.child && a.child.exitCode === null);
-    return app?.child;
+  /** An app process this run started and that is alive: the tier's first replica, never the proxy. */
+  private appProcess(name: FaultName) {
+    return this.apps.apps.find(
+      (a) =>
+        a.spec.name === name &&
+        a.spec.instance !== 'online-proxy' &&
+        a.child &&
+        a.child.exitCode === null &&
+        a.child.signalCode === null,
+    );
   }
 }

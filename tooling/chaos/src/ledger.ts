@@ -7,6 +7,8 @@ export interface StoredCount {
   lost: number;
   /** Rows beyond the first for one accepted event id (a play stored twice). */
   duplicates: number;
+  /** The first lost event ids (at most 20), with their member, to look them up. */
+  lostIds: string[];
 }
 
 /**
@@ -46,15 +48,17 @@ export class AcceptedPlays {
   async count(cassandra: Client): Promise<StoredCount> {
     let stored = 0;
     let duplicates = 0;
+    const lostIds: string[] = [];
     for (const [memberId, ids] of this.byMember) {
       const rows = await storedEventIds(cassandra, memberId);
       for (const id of ids.keys()) {
         const n = rows.get(id) ?? 0;
         if (n > 0) stored += 1;
+        else if (lostIds.length < 20) lostIds.push(`${memberId}/${id}`);
         if (n > 1) duplicates += n - 1;
       }
     }
-    return { accepted: this.size, stored, lost: this.size - stored, duplicates };
+    return { accepted: this.size, stored, lost: this.size - stored, duplicates, lostIds };
   }
 }
 

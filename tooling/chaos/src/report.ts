@@ -15,6 +15,12 @@ export interface FaultResult {
   workflowsDuplicated: number;
   /** From the restart until rows answer 200 non-degraded and every play accepted is stored; null if never. */
   recoverySeconds: number | null;
+  /** Why 503s were answered: the online processes' shedding and the machine's load meanwhile. */
+  shedLag?: number;
+  shedInFlight?: number;
+  maxLagMs?: number;
+  maxLoadAverage?: number;
+  cpus?: number;
   /** The targets this fault missed, in words (empty when it met them all). */
   missed: string[];
 }

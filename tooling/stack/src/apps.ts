@@ -181,6 +181,18 @@ export class AppSupervisor {
     return this.apps;
   }
 
+  /** Starts one process of the layout by its instance name (`online-2`), as after it died. */
+  async startInstance(instance: string): Promise<void> {
+    const spec = this.specs().find((s) => s.instance === instance);
+    if (!spec)
+      throw new Error(
+        `no process ${instance} in the layout ${this.specs()
+          .map((s) => s.instance)
+          .join(', ')}`,
+      );
+    await this.startOne(spec);
+  }
+
   private async startOne(spec: AppSpec): Promise<void> {
     const health = `http://${this.config.host}:${spec.port}/health`;
     const { logFile, pidFile } = stackPaths(this.config.stateDir, spec.instance);

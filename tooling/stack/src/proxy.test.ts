@@ -62,6 +62,58 @@ describe('the local round-robin proxy', () => {
     assert.equal(none.status, 502);
   });
 
+  it('sends a GET again to another backend when its backend dies before answering, never a POST', async () => {
+    // Healthy to its health check, then killed with an API request in hand: the connection is
+    // reset, no byte answered.
+    const dying = http.createServer((request, response) =>
+      request.url === '/health' ? response.end('ok') : request.socket.destroy(),
+    );
+    await new Promise<void>((resolve) => dying.listen(0, '127.0.0.1', resolve));
+    const live = await backend('live');
+    const reset = await startRoundRobinProxy({
+      host: '127.0.0.1',
+      port: 0,
+      backends: [
+        { name: 'online-1', url: `http://127.0.0.1:${(dying.address() as AddressInfo).port}` },
+        { name: 'online-2', url: live.url },
+      ],
+      healthIntervalMs: 60_000,
+    });
+    try {
+      const base = `http://127.0.0.1:${reset.port}`;
+      const read = await fetch(`${base}/v1/rows`);
+      assert.equal(read.status, 200);
+      assert.equal(read.headers.get(INSTANCE_HEADER), 'online-2');
+      assert.deepEqual(reset.healthy(), ['online-2'], 'the dead backend is marked down');
+
+      // With the dead backend next in turn again, a POST is not repeated: it may have taken effect.
+      const stubborn = await startRoundRobinProxy({
+        host: '127.0.0.1',
+        port: 0,
+        backends: [
+          { name: 'online-1', url: `http://127.0.0.1:${(dying.address() as AddressInfo).port}` },
+          { name: 'online-2', url: live.url },
+        ],
+        healthIntervalMs: 60_000,
+      });
+      try {
+        const posted = await fetch(`http://127.0.0.1:${stubborn.port}/v1/plays`, {
+          method: 'POST',
+          body: '{"plays":[]}',
+        });
+        assert.equal(posted.status, 502);
+      } finally {
+        await stubborn.close();
+      }
+    } finally {
+      await reset.close();
+      dying.closeAllConnections();
+      dying.close();
+      live.server.closeAllConnections();
+      live.server.close();
+    }
+  });
+
   it('names a malformed backend flag', () => {
     assert.deepEqual(parseBackend('online-1=http://127.0.0.1:3003/'), {
       name: 'online-1',

@@ -26,6 +26,9 @@ export interface RunningProxy {
 export const INSTANCE_HEADER = 'x-marquee-instance';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own; the rest pass through. */
+/** Methods a backend's death in mid-request lets the proxy send again to another backend. */
+const IDEMPOTENT = new Set(['GET', 'HEAD']);
+
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -44,8 +47,8 @@ function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
  * A local round-robin HTTP proxy in front of several online processes: each request goes to the
  * next healthy backend over a keep-alive connection. A backend that refuses a connection is marked
  * down at once and the request goes to the next one (nothing reached the dead one, so even a POST is
- * safe to send again), and a kept-alive connection found closed is retried on a fresh one; the
- * health checks bring a backend back when it answers again. Bodies are read
+ * safe to send again), a GET or HEAD whose backend dies before answering a byte goes to the next
+ * one, and a kept-alive connection found closed is retried on a fresh one; the health checks bring a backend back when it answers again. Bodies are read
  * whole first (the API's are small), which is what makes that retry possible.
  */
 export async function startRoundRobinProxy(options: ProxyOptions): Promise<RunningProxy> {
@@ -116,6 +119,13 @@ export async function startRoundRobinProxy(options: ProxyOptions): Promise<Runni
           return;
         }
         if (error.code === 'ECONNREFUSED') {
+          mark(backend, false);
+          forward(request, body, response, rest);
+          return;
+        }
+        if (IDEMPOTENT.has(request.method ?? '') && ['ECONNRESET', 'EPIPE'].includes(error.code ?? '')) {
+          // The backend died with the request in hand and answered nothing: a read is safe to ask
+          // again elsewhere, as a load balancer does. A POST is not (it may have taken effect).
           mark(backend, false);
           forward(request, body, response, rest);
           return;

@@ -109,5 +109,24 @@ describe(
       assert.equal(cache.available, false, 'a server of the pool is cooling down');
       for (const key of onLive) assert.deepEqual(await cache.getJson(key), { key });
     });
+
+    it('fails a read of the dead server at once, not after its deadline', async () => {
+      const dead = servers[1] as string;
+      // A long deadline: a refused connection must not wait for it, nor for memjs's own timeouts.
+      const patient = new Cache(dead, createLogger('test-cache-dead', 'fatal', true), { timeoutMs: 2000 });
+      try {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const started = performance.now();
+          assert.equal(await patient.getJson(`dead-test:${run}:${attempt}`), undefined);
+          const ms = performance.now() - started;
+          assert.ok(ms < 250, `read ${attempt} of a dead server took ${Math.round(ms)} ms`);
+          // Past the cooldown, so each read tries the server again.
+          await new Promise((resolve) => setTimeout(resolve, 1100));
+        }
+        assert.equal(patient.stats.errors, 3);
+      } finally {
+        patient.close();
+      }
+    });
   },
 );

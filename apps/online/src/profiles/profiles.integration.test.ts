@@ -73,8 +73,11 @@ describe('member profiles (real Cassandra, memcached, Kafka)', () => {
       modelVersion: 'k1',
       updatedAt: new Date().toISOString(),
     });
+    // Played often enough to lead Trending on TV whatever else the shared test keyspace holds.
     await platform.trending.countOnce(
-      [id('r'), id('t'), id('r'), id('pg')].map((t) => play(uniqueId('m'), t, 'tv')),
+      Array.from({ length: 100 }, () => [id('r'), id('t'), id('r'), id('pg')])
+        .flat()
+        .map((t) => play(uniqueId('m'), t, 'tv')),
     );
     for (let i = 0; i < 2; i++) {
       const app = await createOnlineApp(

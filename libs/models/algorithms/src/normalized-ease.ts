@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import type { Algorithm, Recommendations, TrainContext, TrainedModel } from './algorithm';
-import { assertItemMatrixFits, invertGram } from './ease';
+import { assertItemMatrixFits, invertGram, scoreItemItem } from './ease';
 import { gramBuffer } from './ease-inverse';
 import { addLowPass, lowPassBasis, lowPassNorm } from './low-pass';
 import type { InteractionMatrix } from './matrix';
@@ -139,24 +139,6 @@ export function withValueExponent(data: InteractionMatrix, exponent: number): In
   return { ...data, values: data.values.map((v) => (exponent === 0 ? 1 : Math.max(v, 0) ** exponent)) };
 }
 
-/** Scores one member's row: x_u · B over their history, with the training's value exponent. */
-function scoreMember(
-  model: NormalizedEaseModel,
-  seen: InteractionMatrix,
-  u: number,
-  out: Float32Array,
-): void {
-  const n = model.itemIds.length;
-  const { weights, valueExponent } = model;
-  out.fill(0);
-  for (let p = seen.indptr[u] as number; p < (seen.indptr[u + 1] as number); p++) {
-    const row = (seen.indices[p] as number) * n;
-    const v = seen.values[p] as number;
-    const x = valueExponent === 0 ? 1 : Math.max(v, 0) ** valueExponent;
-    for (let j = 0; j < n; j++) out[j] = (out[j] as number) + x * (weights[row + j] as number);
-  }
-}
-
 function frobenius(weights: Float32Array): number {
   let s = 0;
   for (let e = 0; e < weights.length; e++) s += (weights[e] as number) ** 2;
@@ -230,7 +212,12 @@ export const normalizedEase: Algorithm<NormalizedEaseParams, NormalizedEaseModel
       throw new Error(
         `normalized-ease model has ${n} titles but the history matrix has ${seen.numItems}; rebuild it with the model's itemIds`,
       );
-    return recommendEach('normalized-ease', seen, users, k, n, (u, row) => scoreMember(model, seen, u, row));
+    // The history enters with the training's value exponent, then scores as EASE's does (x_u · B).
+    const history = withValueExponent(seen, model.valueExponent);
+    const weighted = { itemIds: model.itemIds, weights: model.weights, binarize: false };
+    return recommendEach('normalized-ease', seen, users, k, n, (u, row) =>
+      scoreItemItem(weighted, history, u, row),
+    );
   },
 
   serialize(model: NormalizedEaseModel): Uint8Array {

@@ -18,7 +18,7 @@ export function registerOnlineBench(bench: Command, config: () => MarqueeConfig)
     )
     .option(
       '--members <n>',
-      'demo members to request (m1..mN)',
+      "members to request (m1..mN; past the demo's 200, members without history)",
       positiveInt(1_000_000),
       DEFAULT_ONLINE_BENCH.members,
     )
@@ -93,7 +93,7 @@ export function registerOverloadBench(bench: Command, config: () => MarqueeConfi
     )
     .option(
       '--members <n>',
-      'demo members to request (m1..mN)',
+      "members to request (m1..mN; past the demo's 200, members without history)",
       positiveInt(1_000_000),
       DEFAULT_OVERLOAD_BENCH.members,
     )

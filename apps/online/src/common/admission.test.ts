@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Admission, EventLoopLag } from './admission';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { Admission, admittingServer, EventLoopLag } from './admission';
 
 describe('admission control', () => {
   it('admits up to the bound of requests in flight, then refuses until one is released', () => {
@@ -33,5 +35,48 @@ describe('admission control', () => {
     assert.ok(lag.ms > threshold, `150 ms late every time: ${lag.ms} ms`);
     for (let i = 0; i < 20; i += 1) lag.sample((at += 20));
     assert.ok(lag.ms < 5, `on time again: ${lag.ms} ms`);
+  });
+});
+
+describe('the admitting HTTP server', () => {
+  it('answers API requests past its bound 503 before the framework sees them, and others always', async () => {
+    const registry = new Registry();
+    const admission = admittingServer(registry, { maxInFlight: 1, shedLagMs: 60_000 });
+    const seen: string[] = [];
+    let finishFirst: () => void = () => undefined;
+    const server = admission.serverFactory((request, response) => {
+      seen.push(request.url ?? '');
+      if (request.url === '/v1/slow') finishFirst = () => response.end('slow');
+      else response.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const slow = fetch(`${base}/v1/slow`);
+      while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const refused = await fetch(`${base}/v1/other`);
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers.get('retry-after'), '1');
+      assert.equal(((await refused.json()) as { statusCode: number }).statusCode, 503);
+      const health = await fetch(`${base}/health`);
+      assert.equal(health.status, 200, 'probes are never shed');
+      assert.deepEqual(seen, ['/v1/slow', '/health'], 'the refused request never reached the framework');
+      finishFirst();
+      assert.equal(await (await slow).text(), 'slow');
+      const after = await fetch(`${base}/v1/other`);
+      assert.equal(after.status, 200, 'admitted again once the first is answered');
+      await after.arrayBuffer();
+      const metrics = await registry.metrics();
+      assert.match(metrics, /marquee_online_shed_total\{reason="in_flight"\} 1\n/);
+      assert.match(
+        metrics,
+        /marquee_http_request_duration_seconds_count\{[^}]*route="shed"[^}]*status="503"\} 1\n/,
+      );
+    } finally {
+      admission.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import http from 'node:http';
 import { Gauge, type Registry } from 'prom-client';
 import { counter } from '@marquee/observability';
+import { requestDurations } from '../ops/request-durations';
 
 export interface AdmissionOptions {
   /** API requests served at once; one more is answered 503 at once. */
@@ -22,6 +23,11 @@ const SHED_BODY = JSON.stringify({
   error: 'Service Unavailable',
   message: `the service is over its capacity; retry after ${RETRY_AFTER_SECONDS} s`,
 });
+const SHED_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'content-length': String(Buffer.byteLength(SHED_BODY)),
+  'retry-after': String(RETRY_AFTER_SECONDS),
+};
 
 /**
  * The event loop's lag, smoothed: a timer due every SAMPLE_MS measures how late it runs. Timers run
@@ -60,9 +66,7 @@ export class EventLoopLag {
  * Admission control of the API: past `maxInFlight` requests in progress, or while the event loop
  * lags more than `shedLagMs`, a request is answered 503 with Retry-After before any guard, parsing
  * or store read runs. Under overload the service then spends its cores on the requests it admitted
- * (which stay fast) instead of queueing every request until all of them are late; the cheaper the
- * refusal, the more goodput is left. Only `/v1/` routes are shed: health, readiness, metrics, docs
- * and the demo page always answer.
+ * (which stay fast) instead of queueing every request until all of them are late.
  */
 export class Admission {
   private inFlight = 0;
@@ -89,14 +93,25 @@ export class Admission {
   }
 }
 
-const isApi = (url: string) => url.startsWith('/v1/');
+const isApi = (url: string | undefined) => url !== undefined && url.startsWith('/v1/');
 
 /**
- * Registers admission control as the first `onRequest` hook of `fastify`, with its metrics:
- * `marquee_online_shed_total{reason}`, `marquee_online_requests_in_flight` and
- * `marquee_online_event_loop_lag_seconds`.
+ * Admission control at the HTTP server itself, ahead of Fastify and Nest: each answer costs the
+ * process a share of its one core, and a refusal that builds no framework request, runs no hook and
+ * matches no route is the cheapest answer a Node.js server can give. The cheaper the refusal, the
+ * more of the core is left for the pages admitted, so goodput under overload stays near the
+ * saturation rate. Only `/v1/` routes are shed: health, readiness, metrics, docs and the demo page
+ * always answer.
+ *
+ * Returns the `serverFactory` to build Fastify with, and `close` to stop sampling the lag. Metrics:
+ * `marquee_online_shed_total{reason}`, `marquee_online_requests_in_flight`,
+ * `marquee_online_event_loop_lag_seconds`, and each refusal in `marquee_http_request_duration_seconds`
+ * under the route `shed`.
  */
-export function admitRequests(fastify: FastifyInstance, registry: Registry, options: AdmissionOptions): void {
+export function admittingServer(
+  registry: Registry,
+  options: AdmissionOptions,
+): { serverFactory: (handler: http.RequestListener) => http.Server; close: () => void } {
   const lag = new EventLoopLag(2 * options.shedLagMs);
   const admission = new Admission(options, lag);
   const shed = counter(
@@ -105,6 +120,7 @@ export function admitRequests(fastify: FastifyInstance, registry: Registry, opti
     'API requests answered 503 at once, by reason',
     ['reason'],
   );
+  const durations = requestDurations(registry);
   new Gauge({
     name: 'marquee_online_requests_in_flight',
     help: 'API requests admitted and not yet answered',
@@ -121,24 +137,23 @@ export function admitRequests(fastify: FastifyInstance, registry: Registry, opti
       this.set(lag.ms / 1000);
     },
   });
-  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
-    if (!isApi(request.url)) return done();
-    const refused = admission.admit();
-    if (refused) {
-      shed.inc({ reason: refused });
-      void reply
-        .code(503)
-        .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .type('application/json; charset=utf-8')
-        .send(SHED_BODY);
-      return;
-    }
-    // 'close' fires once whether the answer was sent or the client went away.
-    reply.raw.once('close', () => admission.release());
-    done();
-  });
-  fastify.addHook('onClose', (_instance, done) => {
-    lag.stop();
-    done();
-  });
+  const serverFactory = (handler: http.RequestListener) =>
+    http.createServer((request, response) => {
+      if (!isApi(request.url)) return handler(request, response);
+      const refused = admission.admit();
+      if (refused) {
+        const started = performance.now();
+        shed.inc({ reason: refused });
+        response.writeHead(503, SHED_HEADERS).end(SHED_BODY);
+        durations.observe(
+          { method: request.method ?? 'GET', route: 'shed', status: '503' },
+          (performance.now() - started) / 1000,
+        );
+        return;
+      }
+      // 'close' fires once whether the answer was sent or the client went away.
+      response.once('close', () => admission.release());
+      handler(request, response);
+    });
+  return { serverFactory, close: () => lag.stop() };
 }

@@ -1,18 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { Cache } from '@marquee/storage';
-import { counter, histogram } from '@marquee/observability';
+import { counter } from '@marquee/observability';
 import type { RowsObserver } from '@marquee/pages';
+import { requestDurations } from './request-durations';
 
 /** Request latency per route and status, for every route (Fastify's own clock, from request to response). */
 export function observeRequests(fastify: FastifyInstance, registry: Registry): void {
-  const requests = histogram(
-    registry,
-    'marquee_http_request_duration_seconds',
-    'HTTP requests by route and status',
-    ['method', 'route', 'status'],
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  );
+  const requests = requestDurations(registry);
   fastify.addHook('onResponse', (request, reply, done) => {
     requests.observe(
       {

@@ -5,10 +5,11 @@ import {
   PlaysRepository,
   cacheKeys,
   executeUnlogged,
+  forEachLimited,
   type Cache,
   type Statement,
 } from '@marquee/storage';
-import { forEachLimited, withRetries } from './concurrency';
+import { withRetries } from './concurrency';
 
 export interface HistoryWriterOptions {
   /** Requests in flight at once. */

@@ -106,4 +106,28 @@ describe('open-loop load at a fixed rate', () => {
       server.close();
     }
   });
+
+  it('reports how long requests waited for a connection when every connection held an answer back', async () => {
+    // One connection and 50 ms an answer, at 100 requests a second: each request waits for the ones
+    // before it, the tenth about 400 ms past its due time, whatever the machine's speed.
+    const server = http.createServer((_request, response) => {
+      setTimeout(() => response.writeHead(200).end('{}'), 50);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await openLoop({
+        origin: `http://127.0.0.1:${port}`,
+        rate: 100,
+        durationMs: 100,
+        maxSockets: 1,
+        request: () => ({ path: '/slow', headers: {} }),
+      });
+      assert.equal(result.completed, 10);
+      assert.ok(result.queueP99Ms >= 350, `the last request queued behind nine (${result.queueP99Ms} ms)`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

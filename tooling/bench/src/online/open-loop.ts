@@ -52,6 +52,12 @@ export interface OpenLoopResult extends Percentiles {
    * when the generator itself (or the machine) could not, and the latencies are mostly its backlog.
    */
   maxSendLagMs: number;
+  /**
+   * p99 of how long a measured request waited inside the generator for a free connection after it
+   * was due: near 0 when the connections kept up; large when every connection held an unanswered
+   * request, so the service was not even reading what it was sent (or the generator could not write).
+   */
+  queueP99Ms: number;
   /** p99 of each `windowMs` window of due times, when asked for. */
   p99ByWindowMs?: number[];
 }
@@ -88,6 +94,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const latencies = new Float64Array(measured);
   // Status of each measured request; 0 for one without an answer.
   const codes = new Uint16Array(measured);
+  // Due time to the moment the request got a connection, per measured request.
+  const queued = new Float64Array(measured);
   let sent = 0;
   let completed = 0;
   let errors = 0;
@@ -115,7 +123,9 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
       pool.dispatch(
         { method: 'GET', path, headers },
         {
-          onConnect: () => undefined,
+          onConnect: () => {
+            if (i >= warmup) queued[i - warmup] = performance.now() - (start + i * intervalMs);
+          },
           onError: () => finish(i, false),
           onHeaders: (statusCode) => {
             status = statusCode;
@@ -152,6 +162,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     accepted: accepted.length > 0 ? percentiles(accepted) : { p50Ms: 0, p90Ms: 0, p99Ms: 0 },
     late: lateMs === undefined ? 0 : latencies.filter((ms) => ms > lateMs).length,
     maxSendLagMs: Math.round(maxSendLagMs),
+    queueP99Ms: percentiles(queued).p99Ms,
     acceptedInTime: lateMs === undefined ? accepted.length : accepted.filter((ms) => ms <= lateMs).length,
     ...(options.windowMs ? { p99ByWindowMs: p99ByWindow(latencies, options.rate, options.windowMs) } : {}),
   };

@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { ScoredList } from '@marquee/domain';
 import { decodeRankedList, encodeRankedList } from './ranked-list-codec';
-import type { Statement } from './statements';
+import { forEachLimited, type Statement } from './statements';
 
 /**
  * A ranked list from a row of `list_entries` or `because_you_watched`: the blob (migration 7), else
@@ -55,14 +55,12 @@ export class ListsRepository {
     entries: ReadonlyArray<{ memberId: string; list: ScoredList }>,
     concurrency = 64,
   ): Promise<void> {
-    for (let i = 0; i < entries.length; i += concurrency) {
-      await Promise.all(
-        entries.slice(i, i + concurrency).map((entry) => {
-          const { query, params } = this.entryStatement(list, version, entry.memberId, entry.list);
-          return this.client.execute(query, params, { prepare: true });
-        }),
-      );
-    }
+    // Each entry is a partition of its own: single writes, `concurrency` in flight at all times
+    // (waves of writes would each wait for their slowest).
+    await forEachLimited(entries, concurrency, async (entry) => {
+      const { query, params } = this.entryStatement(list, version, entry.memberId, entry.list);
+      await this.client.execute(query, params, { prepare: true });
+    });
   }
 
   /**

@@ -13,6 +13,7 @@ export interface OpenLoopJob {
   timeoutMs?: number;
   lateMs?: number;
   windowMs?: number;
+  preconnect?: { connections: number; path: string };
   /** Requests to pick from at random, one per due slot. */
   requests: Array<{ path: string; headers: Record<string, string> }>;
 }
@@ -51,6 +52,7 @@ if (require.main === module) {
       ...(job.timeoutMs ? { timeoutMs: job.timeoutMs } : {}),
       ...(job.lateMs ? { lateMs: job.lateMs } : {}),
       ...(job.windowMs ? { windowMs: job.windowMs } : {}),
+      ...(job.preconnect ? { preconnect: job.preconnect } : {}),
       request: pick,
     }).then(
       (result) => process.send?.({ result }),

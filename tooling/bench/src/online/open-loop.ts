@@ -17,6 +17,14 @@ export interface OpenLoopOptions {
   request: (i: number) => { path: string; headers: Record<string, string> };
   /** Most sockets in use at once; requests beyond wait (and that wait counts as latency). */
   maxSockets?: number;
+  /**
+   * Opens this many connections before the schedule starts, with concurrent requests of this path,
+   * as a population of clients would already have them open. Otherwise connections open as the load
+   * needs them, and a server too busy to accept them promptly overflows its accept queue: the
+   * dropped connection attempts are retried by TCP a second or more later, and the requests behind
+   * them wait in the generator, not in the server that could have refused them at once.
+   */
+  preconnect?: { connections: number; path: string };
   /** A request unanswered this long is an error. */
   timeoutMs?: number;
   /** Answers (or failures) later than this after their due time are counted in `late`. */
@@ -91,6 +99,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     headersTimeout: options.timeoutMs ?? 10_000,
     bodyTimeout: options.timeoutMs ?? 10_000,
   });
+  if (options.preconnect)
+    await openConnections(pool, options.preconnect.connections, options.preconnect.path);
   const latencies = new Float64Array(measured);
   // Status of each measured request; 0 for one without an answer.
   const codes = new Uint16Array(measured);
@@ -166,6 +176,22 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     acceptedInTime: lateMs === undefined ? accepted.length : accepted.filter((ms) => ms <= lateMs).length,
     ...(options.windowMs ? { p99ByWindowMs: p99ByWindow(latencies, options.rate, options.windowMs) } : {}),
   };
+}
+
+/** Opens `connections` connections of `pool` at once (each request holds one until answered). */
+async function openConnections(pool: Pool, connections: number, path: string): Promise<void> {
+  // A few rounds: connection attempts the server's accept queue dropped get another chance.
+  for (let round = 0; round < 3; round++) {
+    await Promise.all(
+      Array.from({ length: connections }, () =>
+        pool.request({ method: 'GET', path }).then(
+          (response) => response.body.dump(),
+          () => undefined,
+        ),
+      ),
+    );
+    if (pool.stats.connected >= connections) return;
+  }
 }
 
 /** The p99 of each window of `windowMs` of due times (request i is due at i / rate). */

@@ -101,6 +101,10 @@ describe('open-loop load at a fixed rate', () => {
       assert.equal(result.completed, 5);
       assert.equal(result.errors, 5);
       assert.ok(result.p50Ms >= 200, `timed out requests are measured until they fail (${result.p50Ms} ms)`);
+      assert.ok(
+        (result.lateSplit?.connectedP50Ms ?? 0) >= 150,
+        `the late ones waited after they had a connection (${JSON.stringify(result.lateSplit)})`,
+      );
     } finally {
       server.closeAllConnections();
       server.close();

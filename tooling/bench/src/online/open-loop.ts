@@ -66,6 +66,12 @@ export interface OpenLoopResult extends Percentiles {
    * request, so the service was not even reading what it was sent (or the generator could not write).
    */
   queueP99Ms: number;
+  /**
+   * Of the requests answered or failed later than `lateMs`: the median of their wait for a
+   * connection, and of the time from getting one to the end: says whether the late ones waited in
+   * the generator or on the wire and in the server.
+   */
+  lateSplit?: { queuedP50Ms: number; connectedP50Ms: number };
   /** p99 of each `windowMs` window of due times, when asked for. */
   p99ByWindowMs?: number[];
 }
@@ -173,9 +179,22 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     late: lateMs === undefined ? 0 : latencies.filter((ms) => ms > lateMs).length,
     maxSendLagMs: Math.round(maxSendLagMs),
     queueP99Ms: percentiles(queued).p99Ms,
+    ...(lateMs === undefined ? {} : { lateSplit: lateSplit(latencies, queued, lateMs) }),
     acceptedInTime: lateMs === undefined ? accepted.length : accepted.filter((ms) => ms <= lateMs).length,
     ...(options.windowMs ? { p99ByWindowMs: p99ByWindow(latencies, options.rate, options.windowMs) } : {}),
   };
+}
+
+function lateSplit(
+  latencies: Float64Array,
+  queued: Float64Array,
+  lateMs: number,
+): { queuedP50Ms: number; connectedP50Ms: number } {
+  const late = [...latencies.keys()].filter((i) => (latencies[i] as number) > lateMs);
+  if (late.length === 0) return { queuedP50Ms: 0, connectedP50Ms: 0 };
+  const queuedLate = Float64Array.from(late, (i) => queued[i] as number);
+  const connectedLate = Float64Array.from(late, (i) => (latencies[i] as number) - (queued[i] as number));
+  return { queuedP50Ms: percentiles(queuedLate).p50Ms, connectedP50Ms: percentiles(connectedLate).p50Ms };
 }
 
 /** Opens `connections` connections of `pool` at once (each request holds one until answered). */

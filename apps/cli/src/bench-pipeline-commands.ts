@@ -1,6 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MarqueeConfig } from '@marquee/config';
-import { DEFAULT_PIPELINE_BENCH, runPipelineBench, type PipelineBenchResult } from '@marquee/bench';
+import {
+  DEFAULT_PIPELINE_BENCH,
+  runPipelineBench,
+  type PipelineBenchOptions,
+  type PipelineBenchResult,
+} from '@marquee/bench';
 import { createLogger } from '@marquee/observability';
 import { wholeNumber } from './options';
 import { ProgressBars } from './progress-bar';
@@ -76,31 +81,18 @@ export function registerPipelineBench(bench: Command, config: () => MarqueeConfi
     .option('--keep', 'keep the bench keyspace afterwards')
     .option('--profile-dir <dir>', 'workers write V8 CPU profiles (node --cpu-prof) into this directory')
     .option('--json', 'print one JSON object')
-    .action(
-      async (opts: {
-        plays: number;
-        members?: number;
-        items?: number;
-        workers: 1 | 2;
-        factors: number;
-        iterations: number;
-        k: number;
-        keep?: boolean;
-        profileDir?: string;
-        json?: boolean;
-      }) => {
-        const bars = new ProgressBars();
-        const result = await runPipelineBench(config(), createLogger('bench', 'warn', true), {
-          ...opts,
-          onProgress: (phase, done, total) => bars.update('bench pipeline', phase, done, total),
-          log: (line) => {
-            bars.end();
-            process.stderr.write(`${line}\n`);
-          },
-        });
-        bars.end();
-        if (opts.json) return console.log(JSON.stringify(result));
-        print(result);
-      },
-    );
+    .action(async (opts: Omit<PipelineBenchOptions, 'onProgress' | 'log'> & { json?: boolean }) => {
+      const bars = new ProgressBars();
+      const result = await runPipelineBench(config(), createLogger('bench', 'warn', true), {
+        ...opts,
+        onProgress: (phase, done, total) => bars.update('bench pipeline', phase, done, total),
+        log: (line) => {
+          bars.end();
+          process.stderr.write(`${line}\n`);
+        },
+      });
+      bars.end();
+      if (opts.json) return console.log(JSON.stringify(result));
+      print(result);
+    });
 }

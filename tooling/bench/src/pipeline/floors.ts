@@ -1,5 +1,5 @@
 import type { Client } from 'cassandra-driver';
-import { alsInitialFactors, type AlsModel, type InteractionMatrix } from '@marquee/algorithms';
+import type { AlsModel, InteractionMatrix } from '@marquee/algorithms';
 import { rowStream } from '@marquee/storage';
 import { runPythonScript, ScratchDir } from '../training/python-env';
 import { IMPLICIT_TRAIN_SCRIPT, NUMPY_SCORE_SCRIPT } from '../training/python-scripts';
@@ -39,12 +39,7 @@ export async function implicitTrain(
 ): Promise<{ seconds: number; implicitLoss: number; oursLoss: number; versions: Record<string, string> }> {
   const scratch = new ScratchDir();
   try {
-    scratch.write('indptr', train.indptr);
-    scratch.write('indices', train.indices);
-    scratch.write('values', train.values);
-    const init = alsInitialFactors(train.numUsers, train.numItems, params.factors, params.seed);
-    scratch.write('user_init', init.userFactors);
-    scratch.write('item_init', init.itemFactors);
+    scratch.writeAlsInputs(train, params.factors, params.seed);
     scratch.write('ours_users', ours.userFactors);
     scratch.write('ours_items', ours.itemFactors);
     return await runPythonScript(

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { alsInitialFactors, type InteractionMatrix } from '@marquee/algorithms';
 
 /** The Python baselines, pinned so every run compares against the same code. */
 export const BASELINE_REQUIREMENTS = [
@@ -97,6 +98,19 @@ export class ScratchDir {
       path.join(this.dir, name),
       new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
     );
+  }
+
+  /**
+   * What implicit's ALS script reads: the matrix (indptr, indices, values) and the initial factors
+   * Marquee's ALS starts from for the same shape, factors and seed, so both train from one start.
+   */
+  writeAlsInputs(matrix: InteractionMatrix, factors: number, seed: number): void {
+    this.write('indptr', matrix.indptr);
+    this.write('indices', matrix.indices);
+    this.write('values', matrix.values);
+    const init = alsInitialFactors(matrix.numUsers, matrix.numItems, factors, seed);
+    this.write('user_init', init.userFactors);
+    this.write('item_init', init.itemFactors);
   }
 
   readFloat32(name: string): Float32Array {

@@ -1,10 +1,4 @@
-import {
-  als,
-  alsInitialFactors,
-  alsParams,
-  type AlsModel,
-  type InteractionMatrix,
-} from '@marquee/algorithms';
+import { als, alsParams, type AlsModel, type InteractionMatrix } from '@marquee/algorithms';
 import { ensureBaselineVenv, runPythonScript, ScratchDir, type Log } from './python-env';
 import { IMPLICIT_TRAIN_SCRIPT } from './python-scripts';
 import { syntheticImplicitMatrix } from './synthetic-matrix';
@@ -58,12 +52,7 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
   });
   const scratch = new ScratchDir();
   try {
-    scratch.write('indptr', matrix.indptr);
-    scratch.write('indices', matrix.indices);
-    scratch.write('values', matrix.values);
-    const init = alsInitialFactors(matrix.numUsers, matrix.numItems, o.factors, o.seed);
-    scratch.write('user_init', init.userFactors);
-    scratch.write('item_init', init.itemFactors);
+    scratch.writeAlsInputs(matrix, o.factors, o.seed);
 
     const started = performance.now();
     const ours = await als.train(matrix, params, {

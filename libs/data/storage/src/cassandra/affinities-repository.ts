@@ -1,5 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import { rowStream } from './client';
+import { forEachLimited } from './statements';
 import type { AffinityCell, AffinityDimension } from '@marquee/domain';
 
 /**
@@ -16,19 +17,13 @@ export class AffinitiesRepository {
   async write(version: string, cells: readonly AffinityCell[], concurrency = 64): Promise<void> {
     const query =
       'INSERT INTO genre_affinities (version, dimension, context, genre, plays, lift) VALUES (?, ?, ?, ?, ?, ?)';
-    for (let i = 0; i < cells.length; i += concurrency) {
-      await Promise.all(
-        cells
-          .slice(i, i + concurrency)
-          .map((cell) =>
-            this.client.execute(
-              query,
-              [version, cell.dimension, cell.context, cell.genre, cell.plays, cell.lift],
-              { prepare: true },
-            ),
-          ),
+    await forEachLimited(cells, concurrency, async (cell) => {
+      await this.client.execute(
+        query,
+        [version, cell.dimension, cell.context, cell.genre, cell.plays, cell.lift],
+        { prepare: true },
       );
-    }
+    });
   }
 
   async read(version: string): Promise<AffinityCell[]> {

@@ -1,5 +1,6 @@
 import type { Client, types } from 'cassandra-driver';
 import { rowStream } from './client';
+import { forEachLimited } from './statements';
 import type { CatalogItem, StoredCatalogItem } from '@marquee/domain';
 
 const COLUMNS =
@@ -52,15 +53,11 @@ export class CatalogRepository {
    */
   async upsert(items: readonly CatalogItem[], concurrency = 32): Promise<void> {
     const query = 'INSERT INTO catalog_items (item_id, title, genres, year) VALUES (?, ?, ?, ?)';
-    for (let i = 0; i < items.length; i += concurrency) {
-      await Promise.all(
-        items.slice(i, i + concurrency).map((item) =>
-          this.client.execute(query, [item.itemId, item.title, item.genres, item.year ?? null], {
-            prepare: true,
-          }),
-        ),
-      );
-    }
+    await forEachLimited(items, concurrency, async (item) => {
+      await this.client.execute(query, [item.itemId, item.title, item.genres, item.year ?? null], {
+        prepare: true,
+      });
+    });
   }
 
   /**
@@ -72,29 +69,25 @@ export class CatalogRepository {
       'INSERT INTO catalog_items (item_id, title, genres, year, maturity_rating, regions, available_from, ' +
       'available_until, artwork_url, removed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)';
     const at = new Date();
-    for (let i = 0; i < items.length; i += concurrency) {
-      await Promise.all(
-        items.slice(i, i + concurrency).map((item) => {
-          const a = item.availability;
-          return this.client.execute(
-            query,
-            [
-              item.itemId,
-              item.title,
-              item.genres,
-              item.year ?? null,
-              item.maturityRating ?? null,
-              a?.regions ?? null,
-              a?.start ? new Date(a.start) : null,
-              a?.end ? new Date(a.end) : null,
-              item.artworkUrl ?? null,
-              at,
-            ],
-            { prepare: true },
-          );
-        }),
+    await forEachLimited(items, concurrency, async (item) => {
+      const a = item.availability;
+      await this.client.execute(
+        query,
+        [
+          item.itemId,
+          item.title,
+          item.genres,
+          item.year ?? null,
+          item.maturityRating ?? null,
+          a?.regions ?? null,
+          a?.start ? new Date(a.start) : null,
+          a?.end ? new Date(a.end) : null,
+          item.artworkUrl ?? null,
+          at,
+        ],
+        { prepare: true },
       );
-    }
+    });
   }
 
   /** Marks a title removed; false when there is no such title. Removing twice is harmless. */

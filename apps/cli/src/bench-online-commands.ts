@@ -115,6 +115,12 @@ export function registerOverloadBench(bench: Command, config: () => MarqueeConfi
       positiveInt(600),
       DEFAULT_OVERLOAD_BENCH.recoverySeconds,
     )
+    .option(
+      '--sockets <n>',
+      'connections the open-loop phases hold open (as a population of clients or a proxy would)',
+      positiveInt(65_536),
+      DEFAULT_OVERLOAD_BENCH.sockets,
+    )
     .option('--json', 'print one JSON object')
     .action(
       async (opts: {
@@ -122,6 +128,7 @@ export function registerOverloadBench(bench: Command, config: () => MarqueeConfi
         factor: number;
         duration: number;
         recovery: number;
+        sockets: number;
         json?: boolean;
       }) => {
         // Progress goes to stderr so that --json leaves stdout to the result alone.
@@ -133,6 +140,7 @@ export function registerOverloadBench(bench: Command, config: () => MarqueeConfi
             factor: opts.factor,
             overloadSeconds: opts.duration,
             recoverySeconds: opts.recovery,
+            sockets: opts.sockets,
           },
           (line) => console.error(line),
         );

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { Admission, admittingServer, EventLoopLag } from './admission';
 
@@ -77,6 +78,22 @@ describe('the admitting HTTP server', () => {
       admission.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("keeps Fastify's connection settings: idle keep-alive connections are not closed after Node's 5 s", async () => {
+    const admission = admittingServer(new Registry(), { maxInFlight: 1, shedLagMs: 60_000 });
+    const app = Fastify({ serverFactory: admission.serverFactory, keepAliveTimeout: 65_000 });
+    try {
+      await app.ready();
+      assert.equal(app.server.keepAliveTimeout, 65_000);
+      const defaults = Fastify({ serverFactory: admission.serverFactory });
+      await defaults.ready();
+      assert.equal(defaults.server.keepAliveTimeout, 72_000, "Fastify's default");
+      await defaults.close();
+    } finally {
+      admission.close();
+      await app.close();
     }
   });
 });

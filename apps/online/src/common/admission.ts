@@ -93,6 +93,29 @@ export class Admission {
   }
 }
 
+/** The connection settings Fastify passes a server factory (its own defaults filled in). */
+export interface ServerSettings {
+  keepAliveTimeout?: number;
+  requestTimeout?: number;
+  connectionTimeout?: number;
+  maxRequestsPerSocket?: number;
+}
+
+/**
+ * Applies the connection settings Fastify gives the servers it builds itself, which a server
+ * factory must apply on its own. Node's own keep-alive timeout (5 s) is the one that matters: a
+ * client, proxy or load balancer whose connection sat idle that long has to connect again, and a
+ * saturated process accepts about one connection per turn of its event loop, so the requests of
+ * those new connections wait seconds in the accept queue.
+ */
+export function withServerSettings(server: http.Server, settings: ServerSettings): http.Server {
+  if (settings.keepAliveTimeout !== undefined) server.keepAliveTimeout = settings.keepAliveTimeout;
+  if (settings.requestTimeout !== undefined) server.requestTimeout = settings.requestTimeout;
+  if (settings.connectionTimeout !== undefined) server.setTimeout(settings.connectionTimeout);
+  if (settings.maxRequestsPerSocket) server.maxRequestsPerSocket = settings.maxRequestsPerSocket;
+  return server;
+}
+
 const isApi = (url: string | undefined) => url !== undefined && url.startsWith('/v1/');
 
 /**
@@ -111,7 +134,10 @@ const isApi = (url: string | undefined) => url !== undefined && url.startsWith('
 export function admittingServer(
   registry: Registry,
   options: AdmissionOptions,
-): { serverFactory: (handler: http.RequestListener) => http.Server; close: () => void } {
+): {
+  serverFactory: (handler: http.RequestListener, settings?: ServerSettings) => http.Server;
+  close: () => void;
+} {
   const lag = new EventLoopLag(2 * options.shedLagMs);
   const admission = new Admission(options, lag);
   const shed = counter(
@@ -137,23 +163,26 @@ export function admittingServer(
       this.set(lag.ms / 1000);
     },
   });
-  const serverFactory = (handler: http.RequestListener) =>
-    http.createServer((request, response) => {
-      if (!isApi(request.url)) return handler(request, response);
-      const refused = admission.admit();
-      if (refused) {
-        const started = performance.now();
-        shed.inc({ reason: refused });
-        response.writeHead(503, SHED_HEADERS).end(SHED_BODY);
-        durations.observe(
-          { method: request.method ?? 'GET', route: 'shed', status: '503' },
-          (performance.now() - started) / 1000,
-        );
-        return;
-      }
-      // 'close' fires once whether the answer was sent or the client went away.
-      response.once('close', () => admission.release());
-      handler(request, response);
-    });
+  const serverFactory = (handler: http.RequestListener, settings: ServerSettings = {}) =>
+    withServerSettings(
+      http.createServer((request, response) => {
+        if (!isApi(request.url)) return handler(request, response);
+        const refused = admission.admit();
+        if (refused) {
+          const started = performance.now();
+          shed.inc({ reason: refused });
+          response.writeHead(503, SHED_HEADERS).end(SHED_BODY);
+          durations.observe(
+            { method: request.method ?? 'GET', route: 'shed', status: '503' },
+            (performance.now() - started) / 1000,
+          );
+          return;
+        }
+        // 'close' fires once whether the answer was sent or the client went away.
+        response.once('close', () => admission.release());
+        handler(request, response);
+      }),
+      settings,
+    );
   return { serverFactory, close: () => lag.stop() };
 }

@@ -18,6 +18,8 @@ export interface OverloadBenchOptions {
   baselineSeconds: number;
   recoverySeconds: number;
   warmupSeconds: number;
+  /** Connections of the open-loop phases, opened before each phase (see OpenLoopOptions.preconnect). */
+  sockets: number;
 }
 
 export const DEFAULT_OVERLOAD_BENCH: OverloadBenchOptions = {
@@ -33,6 +35,7 @@ export const DEFAULT_OVERLOAD_BENCH: OverloadBenchOptions = {
   baselineSeconds: 5,
   recoverySeconds: 10,
   warmupSeconds: 5,
+  sockets: 1024,
 };
 
 /** The JSON `marquee bench overload --json` prints. */
@@ -80,9 +83,6 @@ async function serviceCpuSeconds(origin: string): Promise<{ cpu: number; at: num
   const match = /^process_cpu_seconds_total(?:\{[^}]*\})? ([\d.e+-]+)$/m.exec(text);
   return match ? { cpu: Number(match[1]), at: performance.now() } : null;
 }
-
-/** Connections of the open-loop phases. */
-const SOCKETS = 1024;
 
 /** Windows of the recovery phase, each with its own p99. */
 const WINDOW_MS = 500;
@@ -136,8 +136,8 @@ export async function runOverloadBench(
     windowMs: WINDOW_MS,
     // Enough sockets that the generator does not queue what the service would answer at once, open
     // before the load starts (the service's in-flight bound is below them, so it sees the excess).
-    maxSockets: SOCKETS,
-    preconnect: { connections: SOCKETS, path: '/health' },
+    maxSockets: options.sockets,
+    preconnect: { connections: options.sockets, path: '/health' },
   });
 
   await settle();

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connectTestPlatform, createRegistry, uniqueId } from '@marquee/testkit';
 import { createOnlineApp } from './app';
@@ -103,5 +104,29 @@ describe('online service over its capacity', () => {
         .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
     assert.equal(refusals('0.01'), shed.length, 'every refusal within 10 ms');
     assert.equal(refusals('+Inf'), shed.length);
+  });
+
+  it('keeps an idle connection past 5 s, so clients and proxies need not connect again', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ reused: boolean; keepAlive: unknown }>((resolve, reject) => {
+        const request = http.get(`${base}/health`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () =>
+            resolve({ reused: request.reusedSocket, keepAlive: response.headers['keep-alive'] }),
+          );
+        });
+        request.on('error', reject);
+      });
+    try {
+      const first = await get();
+      assert.equal(first.keepAlive, 'timeout=72');
+      // Past Node's own 5 s, which would have closed it and made the client connect again.
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      const second = await get();
+      assert.equal(second.reused, true, 'the second request went on the first connection');
+    } finally {
+      agent.destroy();
+    }
   });
 });

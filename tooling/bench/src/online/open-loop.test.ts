@@ -5,6 +5,21 @@ import type { AddressInfo } from 'node:net';
 import { percentileOfSorted } from '../percentiles';
 import { openLoop, percentiles } from './open-loop';
 
+/** Runs `use` against a local server answering with `handler` on a free port, then closes it. */
+async function withServer(
+  handler: http.RequestListener,
+  use: (origin: string) => Promise<void>,
+): Promise<void> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
 describe('open-loop load at a fixed rate', () => {
   it('takes nearest-rank percentiles', () => {
     const values = Float64Array.from({ length: 100 }, (_, i) => 100 - i);
@@ -14,15 +29,13 @@ describe('open-loop load at a fixed rate', () => {
 
   it('offers exactly rate × duration requests and counts every answer', async () => {
     let served = 0;
-    const server = http.createServer((request, response) => {
+    const handler: http.RequestListener = (request, response) => {
       served += 1;
       response.writeHead(request.url?.endsWith('/missing') ? 404 : 200).end('{}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
+    };
+    await withServer(handler, async (origin) => {
       const result = await openLoop({
-        origin: `http://127.0.0.1:${port}`,
+        origin,
         rate: 200,
         durationMs: 500,
         request: (i) => ({ path: i % 4 === 0 ? '/missing' : '/ok', headers: {} }),
@@ -37,23 +50,19 @@ describe('open-loop load at a fixed rate', () => {
       // How far the generator fell behind depends on the machine; that it reports it does not.
       assert.ok(Number.isFinite(result.maxSendLagMs) && result.maxSendLagMs >= 0);
       assert.ok(result.p50Ms <= result.p90Ms && result.p90Ms <= result.p99Ms);
-    } finally {
-      server.close();
-    }
+    });
   });
 
   it('offers the warm-up at the same rate but measures and counts only the window after it', async () => {
     const paths: string[] = [];
-    const server = http.createServer((request, response) => {
+    const handler: http.RequestListener = (request, response) => {
       paths.push(request.url ?? '');
       response.writeHead(200).end('{}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
+    };
+    await withServer(handler, async (origin) => {
       const started = performance.now();
       const result = await openLoop({
-        origin: `http://127.0.0.1:${port}`,
+        origin,
         rate: 200,
         warmupMs: 250,
         durationMs: 250,
@@ -64,9 +73,7 @@ describe('open-loop load at a fixed rate', () => {
       assert.equal(result.sent, 50);
       assert.equal(result.completed, 50);
       assert.ok(performance.now() - started >= 490, 'the window starts after the warm-up');
-    } finally {
-      server.close();
-    }
+    });
   });
 
   it('counts refused connections as errors instead of failing', async () => {
@@ -80,12 +87,10 @@ describe('open-loop load at a fixed rate', () => {
   });
 
   it('counts a request unanswered within the timeout as an error', async () => {
-    const server = http.createServer(() => undefined);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
+    const handler: http.RequestListener = () => undefined;
+    await withServer(handler, async (origin) => {
       const result = await openLoop({
-        origin: `http://127.0.0.1:${port}`,
+        origin,
         rate: 50,
         durationMs: 100,
         timeoutMs: 200,
@@ -105,23 +110,18 @@ describe('open-loop load at a fixed rate', () => {
         (result.lateSplit?.connectedP50Ms ?? 0) >= 150,
         `the late ones waited after they had a connection (${JSON.stringify(result.lateSplit)})`,
       );
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('reports how long requests waited for a connection when every connection held an answer back', async () => {
     // One connection and 50 ms an answer, at 100 requests a second: each request waits for the ones
     // before it, the tenth about 400 ms past its due time, whatever the machine's speed.
-    const server = http.createServer((_request, response) => {
+    const handler: http.RequestListener = (_request, response) => {
       setTimeout(() => response.writeHead(200).end('{}'), 50);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
+    };
+    await withServer(handler, async (origin) => {
       const result = await openLoop({
-        origin: `http://127.0.0.1:${port}`,
+        origin,
         rate: 100,
         durationMs: 100,
         maxSockets: 1,
@@ -129,9 +129,6 @@ describe('open-loop load at a fixed rate', () => {
       });
       assert.equal(result.completed, 10);
       assert.ok(result.queueP99Ms >= 350, `the last request queued behind nine (${result.queueP99Ms} ms)`);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 });
